@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# The mmap_prepare porting kit. "make help" lists the targets.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+.DEFAULT_GOAL := all
+
+BUILD := $(CURDIR)/build
+# Unpacked kernel trees and lab kernels, shared by every clone on this machine.
+KIT_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mmap-prepare-kit
+export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
+
+# Debian packages: kernel build, lab guest, examples' checks, tests.
+PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev xz-utils \
+	perl cpio busybox-static qemu-system-x86 sparse libcmocka-dev pkg-config
+
+LABS := $(sort $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf)))
+# A variant is a directory with a Kbuild file: examples/<example>/<variant>/.
+VARIANT_DIRS := $(sort $(patsubst %/Kbuild,%,$(wildcard examples/*/*/Kbuild)))
+KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch]))
+
+# Recipes that need the kernel read what "source" and "kernel" resolved.
+KENV = . $(BUILD)/kernel-source.mk && . $(BUILD)/kernel-obj.mk &&
+
+.PHONY: all help deps source kernel modules checkers style labs lab check tests \
+	bench clean distclean
+
+all: labs ## the main job: deps, lab kernel, modules, every lab, verdict table
+
+help: ## list the targets
+	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=tcg|kvm LAB=name):"
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+		sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 16
+	@echo "Labs: $(LABS)"
+
+deps: ## install the missing Debian packages (root or sudo)
+	@scripts/deps.sh $(PACKAGES)
+
+source: deps ## fetch the newest Debian linux-source >= 7.2 (or use KSRC=)
+	@mkdir -p $(BUILD)
+	@APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh $(BUILD)/kernel-source.mk
+
+kernel: source ## build the lab kernel once per version + config fragment
+	@. $(BUILD)/kernel-source.mk && \
+		scripts/build-kernel.sh "$$KSRC" "$$KVER" kernel/lab.config \
+		"$(KIT_CACHE)" $(BUILD)/kernel-obj.mk
+
+modules: kernel checkers ## build every example variant (W=1, sparse, -Werror)
+	@$(KENV) for d in $(VARIANT_DIRS); do \
+		o=$(BUILD)/modules/$${d#examples/}; log=$$o/build.log; \
+		rm -rf $$o; mkdir -p $$o; \
+		if ! $(MAKE) -s -C "$$KOBJ" M=$(CURDIR)/$$d MO=$$o W=1 C=1 \
+			KCFLAGS=-Werror modules >$$log 2>&1; then \
+			cat $$log; echo "modules: $$d does not build (log: $$log)"; exit 1; fi; \
+		if grep -iE 'warning:|error:' $$log; then \
+			echo "modules: $$d builds with warnings (W=1 or sparse); fix them"; exit 1; fi; \
+		echo "  MODULE  $$d -> $$(ls $$o/*.ko)"; \
+	done
+
+checkers: deps ## build each lab's static userspace checker
+	@for l in $(LABS); do \
+		ex=$$(echo $$l | sed 's/^[0-9]*-//'); mkdir -p $(BUILD)/labs/$$l; \
+		gcc -static -O2 -Wall -Wextra -Werror -Iexamples/$$ex -Ilabs/common \
+			-o $(BUILD)/labs/$$l/check labs/$$l/check.c || \
+			{ echo "checkers: labs/$$l/check.c does not build"; exit 1; }; \
+	done
+
+style: source ## checkpatch --strict on every example file
+	@. $(BUILD)/kernel-source.mk && bad=0; \
+	for f in $(KERNEL_FILES); do \
+		out=$$("$$KSRC/scripts/checkpatch.pl" --strict --no-tree --quiet \
+			--show-types -f $$f 2>&1) || { echo "$$out"; bad=1; }; \
+	done; \
+	[ $$bad = 0 ] || { echo "style: checkpatch --strict found problems above"; exit 1; }; \
+	echo "  STYLE   checkpatch --strict clean: $(words $(KERNEL_FILES)) files"
+
+labs: modules ## run every lab and print the verdict table
+	@rc=0; for l in $(LABS); do \
+		ex=$$(echo $$l | sed 's/^[0-9]*-//'); \
+		$(KENV) scripts/run-lab.sh labs/$$l "$$KOBJ" $(BUILD)/modules/$$ex \
+			$(BUILD)/labs/$$l/check $(BUILD)/labs/$$l || rc=1; \
+	done; scripts/verdict.sh $(addprefix $(BUILD)/labs/,$(LABS)) && [ $$rc = 0 ]
+
+lab: modules ## run one lab: make lab LAB=01-flags
+	@[ -n "$(LAB)" ] && [ -f labs/$(LAB)/lab.conf ] || \
+		{ echo "lab: set LAB to one of: $(LABS)"; exit 1; }
+	@ex=$$(echo $(LAB) | sed 's/^[0-9]*-//'); \
+	$(KENV) scripts/run-lab.sh labs/$(LAB) "$$KOBJ" $(BUILD)/modules/$$ex \
+		$(BUILD)/labs/$(LAB)/check $(BUILD)/labs/$(LAB) || true; \
+	scripts/verdict.sh $(BUILD)/labs/$(LAB)
+
+check: style labs ## every test: style, labs (and the harness once it exists)
+
+clean: ## remove build/ (the kernel cache in KIT_CACHE stays)
+	rm -rf $(BUILD)
+
+distclean: clean ## also remove the shared kernel cache (KIT_CACHE)
+	rm -rf "$(KIT_CACHE)"

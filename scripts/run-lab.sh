@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot the lab kernel in QEMU once per boot group of a lab and grade it.
+#
+#   run-lab.sh LAB_DIR KOBJ MODULE_DIR CHECKER OUT_DIR
+#
+# LAB_DIR/lab.conf sets:
+#   BOOTS          boot groups separated by ';', variants in a group share a boot
+#   CHECK_ARGS     arguments for the checker, before the variant name
+#   EXPECT_CAUGHT  variants that are wrong on purpose: they pass only if the
+#                  kernel reports them (leak, lockdep, WARN), and must boot alone
+# MODULE_DIR/<variant>/ holds the variant's one .ko. Results go to
+# OUT_DIR/results ("<variant> PASS|FAIL|CAUGHT <reason>") and the logs beside.
+#
+# Environment: QEMU_ACCEL (tcg, default, or kvm), LAB_TIMEOUT (seconds per boot).
+set -uo pipefail
+
+lab_dir=$1 kobj=$2 mod_dir=$3 checker=$4 out=$5
+lab=$(basename "$lab_dir")
+accel=${QEMU_ACCEL:-tcg}
+timeout_s=${LAB_TIMEOUT:-120}
+here=$(cd "$(dirname "$0")/.." && pwd)
+
+die() {
+	printf 'run-lab %s: %s\n' "$lab" "$1" >&2
+	shift
+	for l in "$@"; do printf '  %s\n' "$l" >&2; done
+	exit 2
+}
+
+[ -f "$lab_dir/lab.conf" ] || die "$lab_dir/lab.conf is missing." "Every lab declares its boots there."
+BOOTS= CHECK_ARGS= EXPECT_CAUGHT=
+. "$lab_dir/lab.conf"
+[ -n "$BOOTS" ] || die "lab.conf sets no BOOTS."
+bzimage=$kobj/arch/x86/boot/bzImage
+gen_cpio=$kobj/usr/gen_init_cpio
+[ -f "$bzimage" ] || die "no kernel at $bzimage." "Run 'make kernel' first."
+[ -x "$gen_cpio" ] || die "no $gen_cpio in the kernel object tree." "Run 'make kernel' first."
+[ -x "$checker" ] || die "no checker at $checker." "Run 'make modules' first."
+case $accel in
+tcg) accel_args=(-accel tcg) ;;
+kvm) accel_args=(-accel kvm -cpu host) ;;
+*) die "QEMU_ACCEL=$accel is not supported." "Use QEMU_ACCEL=tcg (default) or QEMU_ACCEL=kvm." ;;
+esac
+
+expect_caught() { case " $EXPECT_CAUGHT " in *" $1 "*) return 0 ;; esac; return 1; }
+
+# What in a kernel log means the lab failed, whatever the checker said.
+report_re='WARNING:|BUG:|Oops|Kernel panic|kernel BUG|UBSAN:|KASAN:|unreferenced object|suspected memory leak|INFO: task .* blocked|possible (recursive|circular) locking|lock held when returning'
+
+mkdir -p "$out"
+: >"$out/results"
+rc=0
+boot=0
+IFS=';' read -ra groups <<<"$BOOTS"
+for group in "${groups[@]}"; do
+	read -ra variants <<<"$group"
+	[ ${#variants[@]} -gt 0 ] || continue
+	boot=$((boot + 1))
+	bdir=$out/boot-$boot
+	rm -rf "$bdir"
+	mkdir -p "$bdir"
+	for v in "${variants[@]}"; do
+		if expect_caught "$v" && [ ${#variants[@]} -gt 1 ]; then
+			die "variant $v is expected to be caught but shares a boot with others." \
+				"Give it a boot of its own in BOOTS (groups are separated by ';')."
+		fi
+	done
+
+	# The initramfs: busybox, the generic /init, this boot's modules, the checker.
+	list=$bdir/initramfs.list
+	{
+		echo "dir /bin 0755 0 0"
+		echo "dir /dev 0755 0 0"
+		echo "nod /dev/console 0600 0 0 c 5 1"
+		for d in proc sys tmp lab; do echo "dir /$d 0755 0 0"; done
+		echo "file /bin/busybox $(command -v busybox) 0755 0 0"
+		echo "file /init $here/labs/common/init 0755 0 0"
+		echo "file /lab/check $checker 0755 0 0"
+		echo "file /lab/boot.conf $bdir/boot.conf 0644 0 0"
+		for v in "${variants[@]}"; do
+			ko=$(ls "$mod_dir/$v"/*.ko 2>/dev/null)
+			[ "$(echo "$ko" | wc -w)" = 1 ] ||
+				die "expected exactly one module in $mod_dir/$v, found: ${ko:-none}." "Run 'make modules'."
+			echo "dir /lab/$v 0755 0 0"
+			echo "file /lab/$v/$(basename "$ko") $ko 0644 0 0"
+		done
+	} >"$list"
+	printf 'VARIANTS="%s"\nCHECK_ARGS="%s"\n' "${variants[*]}" "$CHECK_ARGS" >"$bdir/boot.conf"
+	"$gen_cpio" "$list" >"$bdir/initramfs.cpio" || die "gen_init_cpio failed on $list."
+
+	start=$(date +%s.%N)
+	timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 "${accel_args[@]}" \
+		-smp 2 -m 512 -display none -monitor none -no-reboot \
+		-kernel "$bzimage" -initrd "$bdir/initramfs.cpio" \
+		-append "console=ttyS0 panic=-1 loglevel=7 kmemleak=on" \
+		-serial "file:$bdir/console.log" -serial "file:$bdir/ktap.log" \
+		</dev/null >"$bdir/qemu.log" 2>&1
+	qrc=$?
+	# Serial ports deliver CRLF; the parsers below want plain lines.
+	sed -i 's/\r$//' "$bdir/console.log" "$bdir/ktap.log"
+	secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)")
+
+	finished=1
+	grep -q '^# kit-lab: done' "$bdir/ktap.log" || finished=0
+	if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
+		why="no verdict within ${timeout_s}s (hung guest?)"
+	elif [ $finished = 0 ]; then
+		why="the guest stopped before its verdict (qemu exit $qrc)"
+	else
+		why=
+	fi
+
+	for v in "${variants[@]}"; do
+		# Kernel reports between this variant's markers, plus the final
+		# kmemleak scan and boot itself, which belong to every variant here.
+		reports=$(awk -v v="$v" -v re="$report_re" '
+			/kit-lab: begin / { cur = $NF; next }
+			/kit-lab: end /   { cur = ""; next }
+			/kit-lab: kmemleak scan/ { cur = "*"; next }
+			(cur == v || cur == "*" || cur == "") && $0 ~ re { print }
+		' "$bdir/console.log" | head -n 20)
+		line=$(grep -E "^(not )?ok [0-9]+ $v\$" "$bdir/ktap.log" | tail -n1)
+		failed=$(awk -v v="$v" '
+			/^# Subtest: / { cur = $3; next }
+			/^(not )?ok [0-9]+ / { cur = ""; next }
+			cur == v && /^    (not ok|# )/ { sub(/^    /, ""); print }
+			cur == v && /^# / { print }
+		' "$bdir/ktap.log" | grep -v '^ok ' | head -n 20)
+
+		if expect_caught "$v"; then
+			if [ -n "$reports" ]; then
+				verdict="CAUGHT"
+				reason="caught, as expected: $(echo "$reports" | head -n1 | sed 's/^\[[^]]*\] //')"
+			else
+				verdict="FAIL"
+				reason="NOT caught: this variant is wrong on purpose and the kernel reported nothing${why:+ ($why)}"
+			fi
+		elif [ -n "$why" ]; then
+			verdict=FAIL reason=$why
+		elif [ -n "$reports" ]; then
+			verdict=FAIL reason="kernel reported: $(echo "$reports" | head -n1 | sed 's/^\[[^]]*\] //')"
+		elif [ "${line%% *}" = ok ]; then
+			verdict=PASS reason=
+		else
+			verdict=FAIL reason="checker: $(echo "$failed" | grep -m1 '^not ok' || echo "${failed:-no result line for $v}")"
+		fi
+		printf '%s %s %s %s\n' "$v" "$verdict" "$secs" "$reason" >>"$out/results"
+
+		case $verdict in
+		PASS | CAUGHT) ;;
+		*)
+			rc=1
+			echo "---- $lab/$v: $reason"
+			[ -n "$failed" ] && echo "$failed" | sed 's/^/  /'
+			[ -n "$reports" ] && { echo "  kernel log ($bdir/console.log):"; echo "$reports" | sed 's/^/    /'; }
+			[ -z "$failed$reports" ] && tail -n 15 "$bdir/console.log" | sed 's/^/    /'
+			;;
+		esac
+	done
+done
+exit $rc
