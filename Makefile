@@ -23,7 +23,7 @@ KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch]))
 # Recipes that need the kernel read what "source" and "kernel" resolved.
 KENV = . $(BUILD)/kernel-source.mk && . $(BUILD)/kernel-obj.mk &&
 
-.PHONY: all help deps source kernel modules checkers style labs lab check tests \
+.PHONY: all help deps source sparse kernel modules checkers style labs lab check tests \
 	bench clean distclean
 
 all: labs ## the main job: deps, lab kernel, modules, every lab, verdict table
@@ -46,14 +46,18 @@ kernel: source ## build the lab kernel once per version + config fragment
 		scripts/build-kernel.sh "$$KSRC" "$$KVER" kernel/lab.config \
 		"$(KIT_CACHE)" $(BUILD)/kernel-obj.mk
 
-modules: kernel checkers ## build every example variant (W=1, sparse, -Werror)
-	@$(KENV) for d in $(VARIANT_DIRS); do \
+sparse: source ## a sparse the kernel accepts (built once if the system's is too old)
+	@. $(BUILD)/kernel-source.mk && \
+		APT_DIR=$(BUILD)/apt scripts/fetch-sparse.sh "$$KSRC" $(BUILD)/sparse.mk
+
+modules: kernel sparse checkers ## build every example variant (W=1, sparse, -Werror)
+	@$(KENV) . $(BUILD)/sparse.mk && for d in $(VARIANT_DIRS); do \
 		o=$(BUILD)/modules/$${d#examples/}; log=$$o/build.log; \
 		rm -rf $$o; mkdir -p $$o; \
-		if ! $(MAKE) -s -C "$$KOBJ" M=$(CURDIR)/$$d MO=$$o W=1 C=1 \
-			KCFLAGS=-Werror modules >$$log 2>&1; then \
+		if ! $(MAKE) -s -C "$$KOBJ" M=$(CURDIR)/$$d MO=$$o W=1 \
+			C=1 CHECK="$$SPARSE" KCFLAGS=-Werror modules >$$log 2>&1; then \
 			cat $$log; echo "modules: $$d does not build (log: $$log)"; exit 1; fi; \
-		if grep -iE 'warning:|error:' $$log; then \
+		if grep -iE 'warning:|error:|sparse is not available' $$log; then \
 			echo "modules: $$d builds with warnings (W=1 or sparse); fix them"; exit 1; fi; \
 		echo "  MODULE  $$d -> $$(ls $$o/*.ko)"; \
 	done
@@ -90,7 +94,13 @@ lab: modules ## run one lab: make lab LAB=01-flags
 		$(BUILD)/labs/$(LAB)/check $(BUILD)/labs/$(LAB) || true; \
 	scripts/verdict.sh $(BUILD)/labs/$(LAB)
 
-check: style labs ## every test: style, labs (and the harness once it exists)
+tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
+	@$(KENV) $(MAKE) -s -C tests check BUILD=$(BUILD)/tests KSRC="$$KSRC" KOBJ="$$KOBJ"
+
+bench: kernel ## harness build/run times and scenario rates
+	@$(KENV) $(MAKE) -s -C tests bench BUILD=$(BUILD)/tests-bench KSRC="$$KSRC" KOBJ="$$KOBJ"
+
+check: style tests labs ## every test: style, harness, labs; non-zero on any failure
 
 clean: ## remove build/ (the kernel cache in KIT_CACHE stays)
 	rm -rf $(BUILD)

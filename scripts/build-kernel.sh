@@ -21,9 +21,15 @@ die() {
 }
 
 [ -f "$fragment" ] || die "config fragment $fragment is missing." "Restore it from git."
-hash=$(cat "$fragment" "$0" | sha256sum | cut -c1-12)
+hash=$(sha256sum <"$fragment" | cut -c1-12)
 kobj=$cache/kernel/$kver-$hash
 log=$kobj.log
+
+# Clones and parallel makes share the cache: one builder per kernel, and the
+# others wait for it and then take the cached result.
+mkdir -p "$cache/kernel"
+exec 9>"$kobj.lock"
+flock 9
 
 if [ -f "$kobj/.kit-built" ] && [ -f "$kobj/Module.symvers" ]; then
 	printf 'KOBJ=%s\n' "$kobj" >"$out"
@@ -47,6 +53,9 @@ mkdir -p "$kobj"
 # kernel missing one of them would make the labs pass for the wrong reason.
 missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$fragment" | while IFS= read -r line; do
 	grep -qxF "$line" "$kobj/.config" || echo "$line"
+done
+sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$fragment" | while read -r opt; do
+	! grep -q "^$opt=" "$kobj/.config" || echo "# $opt is not set"
 done)
 [ -z "$missing" ] || die "Kconfig did not accept these options of $fragment:" $missing \
 	"Check their dependencies with 'make -C $ksrc O=$kobj ARCH=x86_64 menuconfig' and fix the fragment."

@@ -11,15 +11,12 @@
 #   KIT_CACHE  where unpacked trees live (shared by every clone of the kit)
 #   APT_DIR    private apt state (lists, cache); the system apt setup is untouched
 #   DEBIAN_MIRROR  override the Debian mirror URI read from the system's apt sources
-#
-# The Debian suites that carry linux-source >= 7.2 are searched; the mirror is
-# the one the machine is already configured with, so no host name lives here.
+#   KIT_SUITES     the Debian suites searched (default: those carrying >= 7.2)
 set -euo pipefail
 
 out=${1:?usage: fetch-kernel.sh OUT_FILE}
 cache=${KIT_CACHE:?KIT_CACHE must be set}
 apt_dir=${APT_DIR:?APT_DIR must be set}
-suites=${KIT_SUITES:-"sid trixie-backports"}
 min_ver=7.2
 
 die() {
@@ -61,57 +58,8 @@ if [ -n "${KSRC:-}" ]; then
 	exit 0
 fi
 
-# The machine's own Debian mirror: the first non-security "deb" source whose
-# path ends in /debian, from one-line or deb822 apt sources.
-find_mirror() {
-	local f
-	{
-		for f in /etc/apt/sources.list /etc/apt/sources.list.d/*.list; do
-			[ -f "$f" ] && awk '$1 == "deb" { for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) { print $i; break } }' "$f"
-		done
-		for f in /etc/apt/sources.list.d/*.sources; do
-			[ -f "$f" ] && awk 'tolower($1) == "uris:" { for (i = 2; i <= NF; i++) print $i }' "$f"
-		done
-	} | grep -Ev -- '-security|security\.' | grep -E '/debian/?$' | head -n1 | sed 's:/*$::'
-}
-
-mirror=${DEBIAN_MIRROR:-$(find_mirror)}
-[ -n "$mirror" ] || die "no Debian mirror found in /etc/apt/sources.list{,.d}." \
-	"Add a Debian archive source to apt, set DEBIAN_MIRROR=<uri of a Debian archive>," \
-	"or use a tree you already have: make KSRC=/path/to/linux."
-
-keyring=/usr/share/keyrings/debian-archive-keyring.gpg
-[ -f "$keyring" ] || die "$keyring is missing." "Install it: apt-get install debian-archive-keyring"
-
-mkdir -p "$apt_dir/lists/partial" "$apt_dir/archives/partial" "$apt_dir/etc/preferences.d"
-: >"$apt_dir/status"
-: >"$apt_dir/etc/sources.list"
-for s in $suites; do
-	echo "deb [signed-by=$keyring] $mirror $s main" >>"$apt_dir/etc/sources.list"
-done
-
-apt_opts=(
-	-o "Dir::Etc::sourcelist=$apt_dir/etc/sources.list"
-	-o "Dir::Etc::sourceparts=-"
-	-o "Dir::Etc::preferencesparts=$apt_dir/etc/preferences.d"
-	-o "Dir::State=$apt_dir"
-	-o "Dir::State::lists=$apt_dir/lists"
-	-o "Dir::State::status=$apt_dir/status"
-	-o "Dir::Cache=$apt_dir"
-	-o "Dir::Cache::archives=$apt_dir/archives"
-	-o "APT::Get::List-Cleanup=0"
-	-o "Debug::NoLocking=1"
-)
-
-# Refresh the private package lists at most once a day.
-stamp=$apt_dir/lists/.updated
-if [ -z "$(find "$stamp" -mmin -1440 2>/dev/null)" ]; then
-	echo "fetch-kernel: reading package lists of $suites from the system's Debian mirror"
-	apt-get "${apt_opts[@]}" -q update >"$apt_dir/update.log" 2>&1 ||
-		die "apt-get update of the private lists failed (log: $apt_dir/update.log)." \
-			"Check the network path to the Debian mirror, or use KSRC=/path/to/linux."
-	touch "$stamp"
-fi
+. "$(dirname "$0")/private-apt.sh"
+private_apt_init "$apt_dir"
 
 # linux-source-X.Y packages on offer, newest first, >= min_ver.
 available=$(apt-cache "${apt_opts[@]}" pkgnames linux-source- 2>/dev/null |
@@ -122,12 +70,12 @@ done)
 
 if [ -n "${KVER:-}" ]; then
 	echo "$available" | grep -qx "$KVER" ||
-		die "linux-source-$KVER is not offered by the mirror in suites: $suites." \
+		die "linux-source-$KVER is not offered by the mirror in suites: $kit_suites." \
 			"Available: $(echo $available). Pick one with KVER=X.Y, or use KSRC=/path/to/linux."
 	ver=$KVER
 else
 	ver=$(echo "$eligible" | head -n1)
-	[ -n "$ver" ] || die "no linux-source-X.Y >= $min_ver in suites: $suites (found: ${available:-none})." \
+	[ -n "$ver" ] || die "no linux-source-X.Y >= $min_ver in suites: $kit_suites (found: ${available:-none})." \
 		"Use KSRC=/path/to/a/$min_ver+/tree, or KIT_SUITES='...' to search other suites."
 fi
 
@@ -137,6 +85,10 @@ deb_ver=$(apt-cache "${apt_opts[@]}" show "$pkg" 2>/dev/null |
 [ -n "$deb_ver" ] || die "apt knows $pkg but shows no version." "Remove $apt_dir and retry."
 
 tree=$cache/src/$pkg-${deb_ver//[^A-Za-z0-9.-]/_}
+# Every clone unpacks into the same cache: one at a time.
+mkdir -p "$cache/src"
+exec 7>"$cache/src/.lock"
+flock 7
 if [ ! -f "$tree/.kit-unpacked" ]; then
 	echo "fetch-kernel: downloading $pkg $deb_ver"
 	dl=$cache/src/.download
