@@ -70,11 +70,12 @@ checkers: deps ## build each lab's static userspace checker
 			{ echo "checkers: labs/$$l/check.c does not build"; exit 1; }; \
 	done
 
-style: source ## checkpatch --strict on every example file
+style: source ## checkpatch --strict on every example file (run in build/: it leaves a cache file)
 	@. $(BUILD)/kernel-source.mk && bad=0; \
 	for f in $(KERNEL_FILES); do \
-		out=$$("$$KSRC/scripts/checkpatch.pl" --strict --no-tree --quiet \
-			--show-types -f $$f 2>&1) || { echo "$$out"; bad=1; }; \
+		out=$$(cd $(BUILD) && "$$KSRC/scripts/checkpatch.pl" --strict \
+			--no-tree --quiet --show-types -f $(CURDIR)/$$f 2>&1) || \
+			{ echo "$$out"; bad=1; }; \
 	done; \
 	[ $$bad = 0 ] || { echo "style: checkpatch --strict found problems above"; exit 1; }; \
 	echo "  STYLE   checkpatch --strict clean: $(words $(KERNEL_FILES)) files"
@@ -84,7 +85,8 @@ labs: modules ## run every lab and print the verdict table
 		ex=$$(echo $$l | sed 's/^[0-9]*-//'); \
 		$(KENV) scripts/run-lab.sh labs/$$l "$$KOBJ" $(BUILD)/modules/$$ex \
 			$(BUILD)/labs/$$l/check $(BUILD)/labs/$$l || rc=1; \
-	done; scripts/verdict.sh $(addprefix $(BUILD)/labs/,$(LABS)) && [ $$rc = 0 ]
+	done; $(KENV) echo "Lab kernel: Linux $$KVER, $$KOBJ"; \
+	scripts/verdict.sh $(addprefix $(BUILD)/labs/,$(LABS)) && [ $$rc = 0 ]
 
 lab: modules ## run one lab: make lab LAB=01-flags
 	@[ -n "$(LAB)" ] && [ -f labs/$(LAB)/lab.conf ] || \
