@@ -122,12 +122,17 @@ for group in "${groups[@]}"; do
 			(cur == v || cur == "*" || cur == "") && $0 ~ re { print }
 		' "$bdir/console.log" | head -n 20)
 		line=$(grep -E "^(not )?ok [0-9]+ $v\$" "$bdir/ktap.log" | tail -n1)
+		# The variant's failed cases with the diagnostics that follow each,
+		# and what /init said about it (insmod, rmmod).
 		failed=$(awk -v v="$v" '
-			/^# Subtest: / { cur = $3; next }
+			/^# Subtest: / { cur = $3; show = 0; next }
 			/^(not )?ok [0-9]+ / { cur = ""; next }
-			cur == v && /^    (not ok|# )/ { sub(/^    /, ""); print }
-			cur == v && /^# / { print }
-		' "$bdir/ktap.log" | grep -v '^ok ' | head -n 20)
+			cur != v { next }
+			/^    not ok / { sub(/^    /, ""); print; show = 1; next }
+			/^    ok / { show = 0; next }
+			show && /^    # / { sub(/^    /, ""); print; next }
+			/^# / { print }
+		' "$bdir/ktap.log" | head -n 20)
 
 		if expect_caught "$v"; then
 			if [ -n "$reports" ]; then
@@ -144,7 +149,8 @@ for group in "${groups[@]}"; do
 		elif [ "${line%% *}" = ok ]; then
 			verdict=PASS reason=
 		else
-			verdict=FAIL reason="checker: $(echo "$failed" | grep -m1 '^not ok' || echo "${failed:-no result line for $v}")"
+			first=$(echo "$failed" | grep -m1 '^not ok' || echo "$failed" | head -n1)
+			verdict=FAIL reason=${first:-"no result line for $v in $bdir/ktap.log"}
 		fi
 		printf '%s %s %s %s\n' "$v" "$verdict" "$secs" "$reason" >>"$out/results"
 
