@@ -102,14 +102,17 @@ for group in "${groups[@]}"; do
 	sed -i 's/\r$//' "$bdir/console.log" "$bdir/ktap.log"
 	secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)")
 
-	finished=1
-	grep -q '^# kit-lab: done' "$bdir/ktap.log" || finished=0
-	if [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
-		why="no verdict within ${timeout_s}s (hung guest?)"
-	elif [ $finished = 0 ]; then
-		why="the guest stopped before its verdict (qemu exit $qrc)"
+	# Where the guest was when it stopped: a variant, the final scan, or boot.
+	stage=$(awk '/kit-lab: begin / { s = $NF } /kit-lab: end / { s = "" }
+		/kit-lab: kmemleak scan/ { s = "the final kmemleak scan" }
+		END { print (s == "" ? "boot or between variants" : s) }' "$bdir/console.log")
+	why=
+	if grep -q '^# kit-lab: done' "$bdir/ktap.log"; then
+		:
+	elif [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
+		why="no verdict within ${timeout_s}s: the guest hung in $stage (LAB_TIMEOUT= raises the limit)"
 	else
-		why=
+		why="the guest stopped in $stage before its verdict (qemu exit $qrc)"
 	fi
 
 	for v in "${variants[@]}"; do
