@@ -32,7 +32,7 @@ private_apt_init() {
 	local dir=$1 mirror s
 	local keyring=/usr/share/keyrings/debian-archive-keyring.gpg
 
-	mirror=$(private_apt_mirror)
+	mirror=$(private_apt_mirror || true)
 	[ -n "$mirror" ] || die "no Debian mirror found in /etc/apt/sources.list{,.d}." \
 		"Add a Debian archive source to apt, set DEBIAN_MIRROR=<uri of a Debian archive>," \
 		"or use a kernel tree you already have: make KSRC=/path/to/linux."
