@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Named failure points. Every place where the modelled kernel (or a shimmed
+ * kernel API a driver calls) can fail asks should_fail("name") first; a test
+ * arms one point to fail on its Nth hit. Every hit is recorded, in order, so
+ * a test can read the sequence of steps a scenario went through and a sweep
+ * can re-run the scenario once per (point, hit) it reached.
+ */
+#ifndef _HARNESS_FAULT_INJECT_H
+#define _HARNESS_FAULT_INJECT_H
+
+#include <linux/types.h>
+
+struct fault_hit {
+	const char *point;
+	unsigned int nth;
+};
+
+bool should_fail(const char *point);
+
+void fault_inject_arm(const char *point, unsigned int nth);
+bool fault_inject_fired(void);
+void fault_inject_reset(void);
+
+size_t fault_inject_hits(const struct fault_hit **hits);
+/* The points reached so far, space separated: "may_expand_vm hook ...". */
+const char *fault_inject_trace(void);
+
+/*
+ * Run @scenario once clean, then once more per failure point hit it reached,
+ * with that hit failing. Returns NULL if every run ended clean, else the
+ * findings of the first run that did not, headed by the injection (to be
+ * freed); *@runs counts the injected runs.
+ */
+char *fault_sweep_run(const char *name, void (*scenario)(void *arg),
+		      void *arg, unsigned int *runs);
+
+#endif

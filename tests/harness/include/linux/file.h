@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _SHIM_LINUX_FILE_H
+#define _SHIM_LINUX_FILE_H
+
+#include <linux/fs.h>
+
+void __fput_at(struct file *file, struct site site);
+#define fput(file)	__fput_at(file, SITE_HERE)
+
+#endif

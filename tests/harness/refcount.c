@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * refcount_t (lib/refcount.c) with its saturation warnings as reports, and a
+ * list of the counts that are live, each with the site that set it up: what
+ * is still on the list when a scenario ends was never put.
+ */
+#include <stdlib.h>
+#include <linux/refcount.h>
+#include "internal.h"
+
+struct live_ref {
+	struct list_head node;
+	const refcount_t *ref;
+	struct site site;
+};
+
+static LIST_HEAD(live_refs);
+
+static struct live_ref *live_find(const refcount_t *r)
+{
+	struct live_ref *live;
+
+	list_for_each_entry(live, &live_refs, node)
+		if (live->ref == r)
+			return live;
+	return NULL;
+}
+
+static void live_del(struct live_ref *live)
+{
+	list_del(&live->node);
+	free(live);
+}
+
+void __refcount_set_at(refcount_t *r, int n, struct site site)
+{
+	struct live_ref *live = live_find(r);
+
+	r->refs.counter = n;
+	if (!n) {
+		if (live)
+			live_del(live);
+		return;
+	}
+	if (!live) {
+		live = calloc(1, sizeof(*live));
+		if (!live)
+			abort();
+		live->ref = r;
+		list_add_tail(&live->node, &live_refs);
+	}
+	live->site = site;
+}
+
+void __refcount_inc_at(refcount_t *r, struct site site)
+{
+	if (!r->refs.counter)
+		report("refcount_t: addition on 0; use-after-free, at %s",
+		       site_str(site));
+	r->refs.counter++;
+}
+
+bool __refcount_inc_not_zero_at(refcount_t *r, struct site site)
+{
+	(void)site;
+	if (!r->refs.counter)
+		return false;
+	r->refs.counter++;
+	return true;
+}
+
+bool __refcount_dec_and_test_at(refcount_t *r, struct site site)
+{
+	struct live_ref *live;
+
+	if (r->refs.counter <= 0) {
+		report("refcount_t: underflow; use-after-free, at %s",
+		       site_str(site));
+		return false;
+	}
+	if (--r->refs.counter)
+		return false;
+	live = live_find(r);
+	if (live)
+		live_del(live);
+	return true;
+}
+
+void refcount_forget_range(const void *start, size_t size, struct site site)
+{
+	struct live_ref *live, *tmp;
+
+	list_for_each_entry_safe(live, tmp, &live_refs, node) {
+		const char *p = (const char *)live->ref;
+
+		if (p < (const char *)start || p >= (const char *)start + size)
+			continue;
+		report("object freed at %s with %d reference(s) outstanding, refcount set at %s",
+		       site_str(site), live->ref->refs.counter,
+		       site_str(live->site));
+		live_del(live);
+	}
+}
+
+void refcount_check(void)
+{
+	struct live_ref *live;
+
+	list_for_each_entry(live, &live_refs, node)
+		report("leak: refcount set at %s still holds %d reference(s)",
+		       site_str(live->site), live->ref->refs.counter);
+}
+
+void refcount_reset(void)
+{
+	struct live_ref *live, *tmp;
+
+	list_for_each_entry_safe(live, tmp, &live_refs, node)
+		live_del(live);
+}

@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Model of the mmap_prepare parts of mm/util.c (Linux 7.2): the compat layer
+ * that runs an .mmap_prepare hook from a stacking .mmap, and the action
+ * machinery: validate and prepare, run, call ->mapped, and on failure unmap
+ * the new VMA (not from the compat layer, whose caller cleans up).
+ */
+#include "internal.h"
+
+void vma_set_file(struct vm_area_struct *vma, struct file *file)
+{
+	struct file *old = vma->vm_file;
+
+	vma->vm_file = get_file(file);
+	fput(old);
+}
+
+void compat_set_desc_from_vma(struct vm_area_desc *desc, const struct file *file,
+			      const struct vm_area_struct *vma)
+{
+	*desc = (struct vm_area_desc){
+		.mm = vma->vm_mm,
+		.file = (struct file *)file,
+		.start = vma->vm_start,
+		.end = vma->vm_end,
+		.pgoff = vma_start_pgoff(vma),
+		.vm_file = vma->vm_file,
+		.vma_flags = vma->flags,
+		.page_prot = vma->vm_page_prot,
+		.vm_ops = vma->vm_ops,
+		.action.type = MMAP_NOTHING,
+	};
+}
+
+/* mm/vma.h: apply what the hook set to the VMA the outer .mmap was given. */
+static void compat_set_vma_from_desc(struct vm_area_struct *vma,
+				     struct vm_area_desc *desc)
+{
+	vma->vm_pgoff = desc->pgoff;
+	if (desc->vm_file != vma->vm_file)
+		vma_set_file(vma, desc->vm_file);
+	vma->flags = desc->vma_flags;
+	vma->vm_page_prot = desc->page_prot;
+	vma->vm_ops = desc->vm_ops;
+	vma->vm_private_data = desc->private_data;
+}
+
+int __compat_vma_mmap(struct vm_area_desc *desc, struct vm_area_struct *vma)
+{
+	int err;
+
+	err = mmap_action_prepare(desc);
+	if (err)
+		return err;
+	compat_set_vma_from_desc(vma, desc);
+	return mmap_action_complete(vma, &desc->action, true);
+}
+
+int compat_vma_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct vm_area_desc desc;
+	int err;
+
+	compat_set_desc_from_vma(&desc, file, vma);
+	err = should_fail("hook") ? -ENOMEM : vfs_mmap_prepare(file, &desc);
+	if (err)
+		return err;
+	desc.action.hide_from_rmap_until_complete = false;
+	return __compat_vma_mmap(&desc, vma);
+}
+
+/*
+ * ->mapped sees the range, not the VMA; a changed private pointer is
+ * stored. The "mapped" failure point stands for a hook that fails before
+ * doing anything.
+ */
+static int call_vma_mapped(struct vm_area_struct *vma)
+{
+	const struct vm_operations_struct *vm_ops = vma->vm_ops;
+	void *vm_private_data = vma->vm_private_data;
+	int err;
+
+	if (!vm_ops || !vm_ops->mapped)
+		return 0;
+	if (should_fail("mapped"))
+		return -ENOMEM;
+	err = vm_ops->mapped(vma->vm_start, vma->vm_end, vma_start_pgoff(vma),
+			     vma->vm_file, &vm_private_data);
+	if (err)
+		return err;
+	vma->vm_private_data = vm_private_data;
+	return 0;
+}
+
+static int mmap_action_finish(struct vm_area_struct *vma,
+			      struct mmap_action *action, int err,
+			      bool is_compat)
+{
+	if (!err)
+		err = call_vma_mapped(vma);
+
+	/* maybe_rmap_unlock_action(): the model keeps no i_mmap lock. */
+	action->hide_from_rmap_until_complete = false;
+
+	if (!err || is_compat)
+		return err;
+
+	/* The whole new VMA goes, with ->close, as munmap() would do it. */
+	do_munmap(vma->vm_mm, vma->vm_start, vma->vm_end - vma->vm_start);
+	return action->error_override ?: err;
+}
+
+static int check_mmap_action(struct mmap_action *action)
+{
+	const unsigned long override = action->error_override;
+
+	if (WARN_ON_ONCE(override && !IS_ERR_VALUE(override)))
+		return -EINVAL;
+	return 0;
+}
+
+int mmap_action_prepare(struct vm_area_desc *desc)
+{
+	struct mmap_action *action = &desc->action;
+	int err;
+
+	err = check_mmap_action(action);
+	if (err)
+		return err;
+
+	switch (action->type) {
+	case MMAP_NOTHING:
+		return 0;
+	case MMAP_REMAP_PFN:
+		return remap_pfn_range_prepare(desc);
+	case MMAP_IO_REMAP_PFN:
+		return io_remap_pfn_range_prepare(desc);
+	case MMAP_SIMPLE_IO_REMAP:
+		return simple_ioremap_prepare(desc);
+	case MMAP_MAP_KERNEL_PAGES:
+		return map_kernel_pages_prepare(desc);
+	}
+	WARN_ON_ONCE(1);
+	return -EINVAL;
+}
+
+int mmap_action_complete(struct vm_area_struct *vma,
+			 struct mmap_action *action, bool is_compat)
+{
+	int err = 0;
+
+	switch (action->type) {
+	case MMAP_NOTHING:
+		break;
+	case MMAP_REMAP_PFN:
+		err = remap_pfn_range_complete(vma, action);
+		break;
+	case MMAP_MAP_KERNEL_PAGES:
+		err = map_kernel_pages_complete(vma, action);
+		break;
+	case MMAP_IO_REMAP_PFN:
+	case MMAP_SIMPLE_IO_REMAP:
+		/* mmap_action_prepare() turned these into MMAP_REMAP_PFN. */
+		WARN_ON_ONCE(1);
+		err = -EINVAL;
+		break;
+	}
+	return mmap_action_finish(vma, action, err, is_compat);
+}
