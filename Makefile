@@ -13,7 +13,8 @@ export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
 
 # Debian packages: kernel build, lab guest, examples' checks, tests.
 PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev xz-utils \
-	perl cpio busybox-static qemu-system-x86 sparse libcmocka-dev pkg-config
+	perl cpio busybox-static qemu-system-x86 sparse libcmocka-dev pkg-config \
+	python3-sphinx python3-yaml graphviz chromium patch diffutils
 
 LABS := $(sort $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf)))
 # A variant is a directory with a Kbuild file: examples/<example>/<variant>/.
@@ -24,9 +25,9 @@ KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch]))
 KENV = . $(BUILD)/kernel-source.mk && . $(BUILD)/kernel-obj.mk &&
 
 .PHONY: all help deps source sparse kernel modules checkers style labs lab check tests \
-	bench clean distclean
+	bench htmldocs docs-check upstream-docs-check clean distclean
 
-all: labs ## the main job: deps, lab kernel, modules, every lab, verdict table
+all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
 help: ## list the targets
 	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=tcg|kvm LAB=name):"
@@ -102,7 +103,16 @@ tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
 bench: kernel ## harness build/run times and scenario rates
 	@$(KENV) $(MAKE) -s -C tests bench BUILD=$(BUILD)/tests-bench KSRC="$$KSRC" KOBJ="$$KOBJ"
 
-check: style tests labs ## every test: style, harness, labs; non-zero on any failure
+htmldocs: source ## render the porting guide to build/htmldocs (sphinx-build -W)
+	@$(MAKE) -s -C Documentation htmldocs BUILD=$(BUILD)
+
+docs-check: source ## htmldocs, then headless Chromium checks of every page
+	@$(MAKE) -s -C Documentation check BUILD=$(BUILD)
+
+upstream-docs-check: source ## apply Documentation/upstream/*.patch to the kernel and build its docs
+	@$(MAKE) -s -C Documentation upstream-docs-check BUILD=$(BUILD)
+
+check: style tests docs-check upstream-docs-check labs ## every test: style, harness, docs, upstream patches, labs
 
 clean: ## remove build/ (the kernel cache in KIT_CACHE stays)
 	rm -rf $(BUILD)

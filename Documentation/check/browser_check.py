@@ -1,0 +1,389 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Open the rendered guide in headless Chromium and check it as a reader would.
+
+Usage: browser_check.py --html DIR --src DIR --shots DIR [--chromium PATH]
+
+--html is Sphinx's output, --src the staging tree Sphinx read (its .rst
+files, and _kit, _linux and _gen as the pages name them). For every page the
+script takes a full-page screenshot (PNG in --shots) and checks:
+
+* kernel-doc: every identifier a ``kernel-doc`` directive names, and every
+  kernel-doc comment of a file rendered whole, is on the page as a C
+  declaration whose signature text contains the name;
+* links: every link to another page of the guide, or to an anchor, points
+  at a page that exists and an element id that page has;
+* literalinclude: every included file exists, and the page shows one code
+  block with that file's caption, which is not empty.
+
+Chromium is driven over --remote-debugging-pipe with the standard library
+only. Exit status 0 if every check passed, 1 otherwise.
+"""
+
+import argparse
+import base64
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+    "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+    "--remote-debugging-pipe", "--hide-scrollbars", "--mute-audio",
+]
+
+WIDTH = 1280
+MAX_SHOT_HEIGHT = 16000
+
+
+class Browser:
+    """A Chromium DevTools Protocol client over the fd 3/4 pipe pair."""
+
+    def __init__(self, chromium):
+        self.profile = tempfile.mkdtemp(prefix="kit-doccheck-")
+        to_child_r, self.to_child = os.pipe()
+        self.from_child, from_child_w = os.pipe()
+
+        def child_fds():
+            # Chromium reads commands from fd 3 and answers on fd 4. Copy
+            # both ends out of the way first: either may already be 3 or 4.
+            ends = [os.dup(to_child_r), os.dup(from_child_w)]
+            for fd, end in zip((3, 4), ends):
+                os.dup2(end, fd)
+                os.set_inheritable(fd, True)
+
+        # os.pipe() descriptors are not inherited; the dup2() copies are.
+        self.proc = subprocess.Popen(
+            [chromium] + CHROMIUM_FLAGS +
+            ["--user-data-dir=" + self.profile, "about:blank"],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, preexec_fn=child_fds,
+            close_fds=False)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.buf = b""
+        self.next_id = 0
+        self.events = []
+        target = self.call("Target.createTarget", url="about:blank")
+        attached = self.call("Target.attachToTarget",
+                             targetId=target["targetId"], flatten=True)
+        self.session = attached["sessionId"]
+        self.call("Page.enable", session=True)
+        self.call("Runtime.enable", session=True)
+
+    def _read_message(self, deadline):
+        while b"\0" not in self.buf:
+            if time.monotonic() > deadline:
+                raise TimeoutError("no answer from Chromium")
+            chunk = os.read(self.from_child, 1 << 20)
+            if not chunk:
+                raise RuntimeError("Chromium closed the pipe")
+            self.buf += chunk
+        msg, self.buf = self.buf.split(b"\0", 1)
+        return json.loads(msg)
+
+    def call(self, method, session=False, timeout=60, **params):
+        self.next_id += 1
+        msg = {"id": self.next_id, "method": method, "params": params}
+        if session:
+            msg["sessionId"] = self.session
+        os.write(self.to_child, json.dumps(msg).encode() + b"\0")
+        deadline = time.monotonic() + timeout
+        while True:
+            reply = self._read_message(deadline)
+            if reply.get("id") == self.next_id:
+                if "error" in reply:
+                    raise RuntimeError("%s: %s" % (method, reply["error"]))
+                return reply.get("result", {})
+            self.events.append(reply)
+
+    def wait_event(self, method, timeout=60):
+        deadline = time.monotonic() + timeout
+        while True:
+            for i, ev in enumerate(self.events):
+                if ev.get("method") == method:
+                    del self.events[i]
+                    return ev
+            self.events.append(self._read_message(deadline))
+
+    def evaluate(self, expression):
+        res = self.call("Runtime.evaluate", session=True,
+                        expression=expression, returnByValue=True,
+                        awaitPromise=True)
+        if "exceptionDetails" in res:
+            raise RuntimeError("script failed: %s" % res["exceptionDetails"])
+        return res["result"].get("value")
+
+    def open(self, url):
+        self.events = [e for e in self.events
+                       if e.get("method") != "Page.loadEventFired"]
+        self.call("Page.navigate", session=True, url=url)
+        self.wait_event("Page.loadEventFired")
+        # Let images (the SVG figures) finish and layout settle.
+        self.evaluate("Promise.all(Array.from(document.images).map(i =>"
+                      " i.complete ? 0 : new Promise(r => i.onload ="
+                      " i.onerror = r)))")
+
+    def screenshot(self, path):
+        height = self.evaluate("Math.ceil(document.documentElement"
+                               ".getBoundingClientRect().height)")
+        height = max(600, min(int(height), MAX_SHOT_HEIGHT))
+        self.call("Emulation.setDeviceMetricsOverride", session=True,
+                  width=WIDTH, height=height, deviceScaleFactor=1,
+                  mobile=False)
+        shot = self.call("Page.captureScreenshot", session=True,
+                         format="png", captureBeyondViewport=False)
+        with open(path, "wb") as f:
+            f.write(base64.b64decode(shot["data"]))
+        self.call("Emulation.setDeviceMetricsOverride", session=True,
+                  width=WIDTH, height=900, deviceScaleFactor=1, mobile=False)
+
+    def close(self):
+        try:
+            self.call("Browser.close", timeout=10)
+        except (RuntimeError, TimeoutError, OSError):
+            pass
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()
+        os.close(self.to_child)
+        os.close(self.from_child)
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+# What each page shows, collected in the browser.
+PAGE_SCRIPT = r"""
+(() => {
+  const ids = Array.from(document.querySelectorAll('[id]')).map(e => e.id);
+  const links = Array.from(document.querySelectorAll('a[href]'))
+    .map(a => a.getAttribute('href'));
+  const sigs = Array.from(document.querySelectorAll('dl.c > dt.sig'))
+    .map(dt => dt.textContent.replace(/\s+/g, ' ').trim());
+  const blocks = Array.from(document.querySelectorAll('div.literal-block-wrapper'))
+    .map(w => {
+      const cap = w.querySelector('.code-block-caption .caption-text');
+      const pre = w.querySelector('pre');
+      return {caption: cap ? cap.textContent.trim() : '',
+              lines: pre ? pre.textContent.split('\n').length : 0,
+              height: pre ? pre.getBoundingClientRect().height : 0};
+    });
+  const images = Array.from(document.images)
+    .map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0}));
+  const errors = Array.from(document.querySelectorAll('.system-message, .problematic'))
+    .map(e => e.textContent.trim().slice(0, 200));
+  return {ids, links, sigs, blocks, images, errors,
+          title: document.title};
+})()
+"""
+
+DIRECTIVE = re.compile(r"^(\s*)\.\. (kernel-doc|literalinclude)::\s*(\S+)\s*$")
+OPTION = re.compile(r"^\s*:([a-z-]+):\s*(.*)$")
+# The first word after "/**" names what the comment documents. Any "/**"
+# comment counts, well-formed or not: a broken one must fail the check.
+KDOC_NAME = re.compile(r"^\s*\*\s+(?:(?:struct|union|enum|typedef)\s+)?"
+                       r"([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def parse_directives(rst_path):
+    """kernel-doc and literalinclude directives of one page, with options."""
+    found = []
+    with open(rst_path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    i = 0
+    while i < len(lines):
+        m = DIRECTIVE.match(lines[i])
+        if not m:
+            i += 1
+            continue
+        indent, kind, arg = m.groups()
+        opts, last = {}, None
+        i += 1
+        while i < len(lines) and (lines[i].startswith(indent + " ")
+                                  and lines[i].strip()):
+            om = OPTION.match(lines[i])
+            if om:
+                last = om.group(1)
+                opts[last] = om.group(2)
+            elif last:
+                opts[last] += " " + lines[i].strip()
+            i += 1
+        found.append({"kind": kind, "arg": arg, "opts": opts})
+    return found
+
+
+def kdoc_names(path):
+    """Names of the kernel-doc comments (/** name() - ...) in a C file."""
+    names = []
+    with open(path, encoding="utf-8") as f:
+        lines = f.read().splitlines()
+    for i, line in enumerate(lines):
+        if line.strip() == "/**" and i + 1 < len(lines):
+            m = KDOC_NAME.match(lines[i + 1])
+            if m:
+                names.append(m.group(1))
+    return names
+
+
+def resolve_include(src, page_rel, arg):
+    if arg.startswith("/"):
+        return os.path.join(src, arg[1:])
+    return os.path.join(src, os.path.dirname(page_rel), arg)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--html", required=True)
+    ap.add_argument("--src", required=True)
+    ap.add_argument("--shots", required=True)
+    ap.add_argument("--chromium", default="chromium")
+    args = ap.parse_args()
+
+    chromium = shutil.which(args.chromium)
+    if not chromium:
+        print("browser check: %s not found (Debian package chromium)"
+              % args.chromium)
+        return 1
+    html_root = os.path.realpath(args.html)
+    src = os.path.realpath(args.src)
+    shutil.rmtree(args.shots, ignore_errors=True)
+    os.makedirs(args.shots)
+
+    pages = []
+    for root, dirs, files in os.walk(src):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("_"))
+        for f in sorted(files):
+            if f.endswith(".rst"):
+                rel = os.path.relpath(os.path.join(root, f), src)
+                pages.append(rel[:-len(".rst")])
+
+    problems = []
+    seen = {}
+    counts = {"kernel-doc": 0, "literalinclude": 0, "links": 0}
+    browser = Browser(chromium)
+    try:
+        for page in pages:
+            html = os.path.join(html_root, page + ".html")
+            if not os.path.isfile(html):
+                problems.append("%s: page was not rendered" % page)
+                continue
+            browser.open("file://" + urllib.parse.quote(html))
+            info = browser.evaluate(PAGE_SCRIPT)
+            seen[page] = info
+            shot = os.path.join(args.shots, page.replace("/", "-") + ".png")
+            browser.screenshot(shot)
+
+            for err in info["errors"]:
+                problems.append("%s: rendered an error: %s" % (page, err))
+            for img in info["images"]:
+                if not img["ok"]:
+                    problems.append("%s: image %s did not load"
+                                    % (page, img["src"]))
+
+            directives = parse_directives(os.path.join(src, page + ".rst"))
+            sigs = info["sigs"]
+            for d in directives:
+                if d["kind"] == "kernel-doc":
+                    path = os.path.join(src, d["arg"])
+                    if not os.path.isfile(path):
+                        problems.append("%s: kernel-doc source %s is missing"
+                                        % (page, d["arg"]))
+                        continue
+                    names = d["opts"].get("identifiers", "").split()
+                    if not names:
+                        names = kdoc_names(path)
+                    if not names:
+                        problems.append("%s: %s has no kernel-doc comments"
+                                        % (page, d["arg"]))
+                    for name in names:
+                        counts["kernel-doc"] += 1
+                        pat = re.compile(r"(^|[\s*])%s\s*\(" % re.escape(name))
+                        spat = re.compile(r"\b(struct|union|enum) %s\b"
+                                          % re.escape(name))
+                        if not any(pat.search(s) or spat.search(s)
+                                   for s in sigs):
+                            problems.append(
+                                "%s: no rendered signature for %s (from %s)"
+                                % (page, name, d["arg"]))
+                else:
+                    counts["literalinclude"] += 1
+                    path = resolve_include(src, page, d["arg"])
+                    caption = d["opts"].get("caption", "")
+                    if not os.path.isfile(path):
+                        problems.append("%s: included file %s is missing"
+                                        % (page, d["arg"]))
+                    if caption.startswith("diff -u "):
+                        for f in caption.split()[2:]:
+                            if not os.path.isfile(os.path.join(src, "_kit", f)):
+                                problems.append("%s: diffed file %s is missing"
+                                                % (page, f))
+                    blocks = [b for b in info["blocks"]
+                              if b["caption"] == caption]
+                    wanted = sum(1 for o in directives
+                                 if o["kind"] == "literalinclude" and
+                                 o["opts"].get("caption", "") == caption)
+                    if not caption or len(blocks) < wanted:
+                        problems.append("%s: %d of %d code blocks captioned "
+                                        "%r are shown (for %s)"
+                                        % (page, len(blocks), wanted, caption,
+                                           d["arg"]))
+                    elif any(b["lines"] < 2 or b["height"] < 10
+                             for b in blocks):
+                        problems.append("%s: the block from %s is empty"
+                                        % (page, d["arg"]))
+    finally:
+        browser.close()
+
+    # Internal links, resolved against what the browser saw on each page.
+    for page, info in seen.items():
+        base = os.path.dirname(os.path.join(html_root, page + ".html"))
+        for href in info["links"]:
+            parsed = urllib.parse.urlparse(href)
+            if parsed.scheme or href.startswith("//"):
+                continue
+            counts["links"] += 1
+            target = (os.path.normpath(os.path.join(
+                base, urllib.parse.unquote(parsed.path)))
+                if parsed.path else os.path.join(html_root, page + ".html"))
+            if not os.path.exists(target):
+                problems.append("%s: link %s: no such file" % (page, href))
+                continue
+            frag = urllib.parse.unquote(parsed.fragment)
+            if not frag or not target.endswith(".html"):
+                continue
+            tpage = os.path.relpath(target, html_root)[:-len(".html")]
+            if tpage in seen:
+                if frag not in seen[tpage]["ids"]:
+                    problems.append("%s: link %s: %s has no id %r"
+                                    % (page, href, tpage, frag))
+            else:
+                with open(target, encoding="utf-8") as f:
+                    if ('id="%s"' % frag) not in f.read():
+                        problems.append("%s: link %s: no id %r"
+                                        % (page, href, frag))
+
+    print("  BROWSER %d pages, %d screenshots in %s" %
+          (len(seen), len(os.listdir(args.shots)), args.shots))
+    print("  CHECKED %d kernel-doc declarations, %d literalincludes, "
+          "%d internal links" % (counts["kernel-doc"],
+                                 counts["literalinclude"], counts["links"]))
+    problems = list(dict.fromkeys(problems))
+    for p in problems:
+        print("  FAIL    " + p)
+    if problems:
+        print("browser check: %d problem(s)" % len(problems))
+        return 1
+    print("browser check: all passed")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
