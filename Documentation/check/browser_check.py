@@ -21,143 +21,17 @@ only. Exit status 0 if every check passed, 1 otherwise.
 """
 
 import argparse
-import base64
-import json
 import os
 import re
 import shutil
-import subprocess
 import sys
-import tempfile
-import time
 import urllib.parse
 
-CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-    "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-    "--remote-debugging-pipe", "--hide-scrollbars", "--mute-audio",
-]
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+from cdp import Browser, file_url  # noqa: E402
 
-WIDTH = 1280
-MAX_SHOT_HEIGHT = 16000
-
-
-class Browser:
-    """A Chromium DevTools Protocol client over the fd 3/4 pipe pair."""
-
-    def __init__(self, chromium):
-        self.profile = tempfile.mkdtemp(prefix="kit-doccheck-")
-        to_child_r, self.to_child = os.pipe()
-        self.from_child, from_child_w = os.pipe()
-
-        def child_fds():
-            # Chromium reads commands from fd 3 and answers on fd 4. Copy
-            # both ends out of the way first: either may already be 3 or 4.
-            ends = [os.dup(to_child_r), os.dup(from_child_w)]
-            for fd, end in zip((3, 4), ends):
-                os.dup2(end, fd)
-                os.set_inheritable(fd, True)
-
-        # os.pipe() descriptors are not inherited; the dup2() copies are.
-        self.proc = subprocess.Popen(
-            [chromium] + CHROMIUM_FLAGS +
-            ["--user-data-dir=" + self.profile, "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, preexec_fn=child_fds,
-            close_fds=False)
-        os.close(to_child_r)
-        os.close(from_child_w)
-        self.buf = b""
-        self.next_id = 0
-        self.events = []
-        target = self.call("Target.createTarget", url="about:blank")
-        attached = self.call("Target.attachToTarget",
-                             targetId=target["targetId"], flatten=True)
-        self.session = attached["sessionId"]
-        self.call("Page.enable", session=True)
-        self.call("Runtime.enable", session=True)
-
-    def _read_message(self, deadline):
-        while b"\0" not in self.buf:
-            if time.monotonic() > deadline:
-                raise TimeoutError("no answer from Chromium")
-            chunk = os.read(self.from_child, 1 << 20)
-            if not chunk:
-                raise RuntimeError("Chromium closed the pipe")
-            self.buf += chunk
-        msg, self.buf = self.buf.split(b"\0", 1)
-        return json.loads(msg)
-
-    def call(self, method, session=False, timeout=60, **params):
-        self.next_id += 1
-        msg = {"id": self.next_id, "method": method, "params": params}
-        if session:
-            msg["sessionId"] = self.session
-        os.write(self.to_child, json.dumps(msg).encode() + b"\0")
-        deadline = time.monotonic() + timeout
-        while True:
-            reply = self._read_message(deadline)
-            if reply.get("id") == self.next_id:
-                if "error" in reply:
-                    raise RuntimeError("%s: %s" % (method, reply["error"]))
-                return reply.get("result", {})
-            self.events.append(reply)
-
-    def wait_event(self, method, timeout=60):
-        deadline = time.monotonic() + timeout
-        while True:
-            for i, ev in enumerate(self.events):
-                if ev.get("method") == method:
-                    del self.events[i]
-                    return ev
-            self.events.append(self._read_message(deadline))
-
-    def evaluate(self, expression):
-        res = self.call("Runtime.evaluate", session=True,
-                        expression=expression, returnByValue=True,
-                        awaitPromise=True)
-        if "exceptionDetails" in res:
-            raise RuntimeError("script failed: %s" % res["exceptionDetails"])
-        return res["result"].get("value")
-
-    def open(self, url):
-        self.events = [e for e in self.events
-                       if e.get("method") != "Page.loadEventFired"]
-        self.call("Page.navigate", session=True, url=url)
-        self.wait_event("Page.loadEventFired")
-        # Let images (the SVG figures) finish and layout settle.
-        self.evaluate("Promise.all(Array.from(document.images).map(i =>"
-                      " i.complete ? 0 : new Promise(r => i.onload ="
-                      " i.onerror = r)))")
-
-    def screenshot(self, path):
-        height = self.evaluate("Math.ceil(document.documentElement"
-                               ".getBoundingClientRect().height)")
-        height = max(600, min(int(height), MAX_SHOT_HEIGHT))
-        self.call("Emulation.setDeviceMetricsOverride", session=True,
-                  width=WIDTH, height=height, deviceScaleFactor=1,
-                  mobile=False)
-        shot = self.call("Page.captureScreenshot", session=True,
-                         format="png", captureBeyondViewport=False)
-        with open(path, "wb") as f:
-            f.write(base64.b64decode(shot["data"]))
-        self.call("Emulation.setDeviceMetricsOverride", session=True,
-                  width=WIDTH, height=900, deviceScaleFactor=1, mobile=False)
-
-    def close(self):
-        try:
-            self.call("Browser.close", timeout=10)
-        except (RuntimeError, TimeoutError, OSError):
-            pass
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-            self.proc.wait()
-        os.close(self.to_child)
-        os.close(self.from_child)
-        shutil.rmtree(self.profile, ignore_errors=True)
+WIDTH, HEIGHT = 1280, 900
 
 
 # What each page shows, collected in the browser.
@@ -268,18 +142,18 @@ def main():
     problems = []
     seen = {}
     counts = {"kernel-doc": 0, "literalinclude": 0, "links": 0}
-    browser = Browser(chromium)
+    browser = Browser(chromium, WIDTH, HEIGHT)
     try:
         for page in pages:
             html = os.path.join(html_root, page + ".html")
             if not os.path.isfile(html):
                 problems.append("%s: page was not rendered" % page)
                 continue
-            browser.open("file://" + urllib.parse.quote(html))
+            browser.open(file_url(html))
             info = browser.evaluate(PAGE_SCRIPT)
             seen[page] = info
             shot = os.path.join(args.shots, page.replace("/", "-") + ".png")
-            browser.screenshot(shot)
+            browser.full_page_screenshot(shot)
 
             for err in info["errors"]:
                 problems.append("%s: rendered an error: %s" % (page, err))
