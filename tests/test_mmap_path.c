@@ -240,6 +240,39 @@ static void a_map_kernel_pages_action_maps_each_page_with_a_reference(void **sta
 	__free_pages(block, 2);
 }
 
+/* insert_pages(): walk_to_pmd() failing is EFAULT, not vm_insert_page()'s ENOMEM. */
+static void a_map_kernel_pages_action_reports_an_upper_table_failure_as_efault(void **state)
+{
+	struct user_dev c = start(HOOKS_PREPARE);
+	struct page *block = alloc_pages(GFP_KERNEL, 2);
+	struct page *pages[4] = { &block[0], &block[1], &block[2], &block[3] };
+
+	hooks.action = MMAP_MAP_KERNEL_PAGES;
+	hooks.pages = pages;
+	fault_inject_arm("pmd_alloc", 1);
+	assert_int_equal((long)map(&c), -EFAULT);
+	assert_null(find_vma(c.mm, 0));
+	assert_int_equal(page_count(&block[0]), 1);
+	user_dev_close(&c);
+	__free_pages(block, 2);
+}
+
+/* Upstream would map whatever follows the array; the model reports it. */
+static void a_page_array_shorter_than_the_mapping_is_reported_not_read(void **state)
+{
+	struct user_dev c = start(HOOKS_PREPARE);
+	struct page *block = alloc_pages(GFP_KERNEL, 2);
+	struct page *pages[2] = { &block[0], &block[1] };
+
+	hooks.action = MMAP_MAP_KERNEL_PAGES;
+	hooks.pages = pages;
+	assert_true(IS_ERR_VALUE(map(&c)));
+	assert_finding("entry 2 of the 4-entry page array");
+	assert_null(find_vma(c.mm, 0));
+	user_dev_close(&c);
+	__free_pages(block, 2);
+}
+
 static void legacy_hook_error_installs_dummy_ops_so_close_never_runs(void **state)
 {
 	struct user_dev c = start(HOOKS_LEGACY);
@@ -443,6 +476,8 @@ static const struct CMUnitTest tests[] = {
 	HARNESS_TEST(a_failed_remap_action_skips_mapped_and_unmaps_with_close),
 	HARNESS_TEST(an_io_remap_action_becomes_a_pfn_remap),
 	HARNESS_TEST(a_map_kernel_pages_action_maps_each_page_with_a_reference),
+	HARNESS_TEST(a_map_kernel_pages_action_reports_an_upper_table_failure_as_efault),
+	HARNESS_TEST(a_page_array_shorter_than_the_mapping_is_reported_not_read),
 	HARNESS_TEST(legacy_hook_error_installs_dummy_ops_so_close_never_runs),
 	HARNESS_TEST(legacy_hook_error_zaps_what_the_driver_had_mapped),
 	HARNESS_TEST(compat_path_applies_the_prepare_fields_to_the_vma),

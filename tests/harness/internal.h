@@ -44,6 +44,7 @@ struct mem_block *mem_block_find_owned(enum mem_kind kind, const void *addr,
 				       const char *what, struct site site);
 const char *mem_kind_name(enum mem_kind kind);
 struct page *page_lookup(unsigned long pfn);
+bool page_known(const struct page *page);
 const char *pfn_name(unsigned long pfn);
 void *pfn_memory(unsigned long pfn, const char *access);
 void mem_check(void);

@@ -5,9 +5,14 @@
  * as a page, and the protection), PFN remapping and page insertion (both the
  * legacy calls and the mmap_prepare action halves), the fault path through
  * vm_ops->fault with copy-on-write for private mappings, and zapping.
- * Installing entries may fail at the point "pte_alloc".
+ * Installing entries may fail at the point "pte_alloc". Inserting pages
+ * may also fail at "pmd_alloc", the upper levels of the walk, because
+ * upstream reports that failure with an errno of its own there.
  */
 #include <stdlib.h>
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
 #include "internal.h"
 
 struct pte {
@@ -293,9 +298,19 @@ int simple_ioremap_prepare(struct vm_area_desc *desc)
 	return io_remap_pfn_range_prepare(desc);
 }
 
-/* validate_page_before_insert(): no free, anonymous or slab pages. */
+/*
+ * validate_page_before_insert(): no free, anonymous or slab pages. First,
+ * the model makes sure there is a page at all: an entry of a page array
+ * that is gone (it was on the stack of a hook that has returned) is
+ * reported instead of followed.
+ */
 static int validate_page_before_insert(struct page *page)
 {
+	if (!page_known(page)) {
+		report("inserting %p, which is no struct page: a page array entry that is garbage or gone?",
+		       (void *)page);
+		return -EINVAL;
+	}
 	if (!page->refcount)
 		return -EINVAL;
 	if (page->block && (page->block->kind == MEM_ANON ||
@@ -304,11 +319,64 @@ static int validate_page_before_insert(struct page *page)
 	return 0;
 }
 
+/*
+ * insert_page(): get_locked_pte() allocates the missing levels down to the
+ * PTE page and says -ENOMEM whichever of them failed.
+ */
+static int insert_page(struct vm_area_struct *vma, unsigned long addr,
+		       struct page *page, pgprot_t prot)
+{
+	int err;
+
+	err = validate_page_before_insert(page);
+	if (err)
+		return err;
+	if (should_fail("pmd_alloc") || should_fail("pte_alloc"))
+		return -ENOMEM;
+	err = set_pte_at(vma->vm_mm, addr, page_to_pfn(page), page, prot);
+	if (err)
+		return err;
+	get_page(page);
+	return 0;
+}
+
+/*
+ * Upstream reads whatever lies past a page array that is too short (a
+ * window the driver did not check, a wrong offset into its array) and
+ * tries to map it. Under ASan the model sees the overrun before reading
+ * it: a report names the first entry outside the array, and the insertion
+ * fails.
+ */
+static bool page_array_ok(struct page **pages, unsigned long num)
+{
+#if defined(__SANITIZE_ADDRESS__)
+	const char *bad = __asan_region_is_poisoned(pages, num * sizeof(*pages));
+
+	if (bad) {
+		report("insert_pages(): entry %lu of the %lu-entry page array at %p is past the end of the array (or the array is gone)",
+		       (unsigned long)(bad - (const char *)pages) / sizeof(*pages),
+		       num, (void *)pages);
+		return false;
+	}
+#endif
+	return true;
+}
+
+/*
+ * insert_pages(): walk_to_pmd() failing is -EFAULT, pte_alloc() failing
+ * -ENOMEM. Both happen once per PMD, so before the first of a few pages;
+ * a page refused later leaves the ones before it mapped, and *@num says
+ * how many were not.
+ */
 static int insert_pages(struct vm_area_struct *vma, unsigned long addr,
 			struct page **pages, unsigned long *num, pgprot_t prot)
 {
 	int err;
 
+	if (!page_array_ok(pages, *num))
+		return -EFAULT;
+	if (should_fail("pmd_alloc"))
+		return -EFAULT;
 	if (should_fail("pte_alloc"))
 		return -ENOMEM;
 	for (; *num; (*num)--, pages++, addr += PAGE_SIZE) {
@@ -339,11 +407,13 @@ int vm_insert_pages(struct vm_area_struct *vma, unsigned long addr,
 int vm_insert_page(struct vm_area_struct *vma, unsigned long addr,
 		   struct page *page)
 {
-	unsigned long one = 1;
-
 	if (addr < vma->vm_start || addr >= vma->vm_end)
 		return -EFAULT;
-	return vm_insert_pages(vma, addr, &page, &one);
+	if (!vma_test(vma, VMA_MIXEDMAP_BIT)) {
+		VM_WARN_ON_ONCE(vma_test(vma, VMA_PFNMAP_BIT));
+		vma_set_flags(vma, VMA_MIXEDMAP_BIT);
+	}
+	return insert_page(vma, addr, page, vma->vm_page_prot);
 }
 
 int map_kernel_pages_prepare(struct vm_area_desc *desc)
@@ -361,6 +431,10 @@ int map_kernel_pages_prepare(struct vm_area_desc *desc)
 	return 0;
 }
 
+/*
+ * pages[0] goes at map_kernel.start. map_kernel.pgoff is recorded by the
+ * helper but, as upstream, not used: the driver picks the window itself.
+ */
 int map_kernel_pages_complete(struct vm_area_struct *vma,
 			      struct mmap_action *action)
 {

@@ -53,6 +53,19 @@ struct page *page_lookup(unsigned long pfn)
 	return NULL;
 }
 
+/* Is @page a struct page of the model at all? Compares pointers only. */
+bool page_known(const struct page *page)
+{
+	const struct page *p;
+	size_t i;
+
+	for (i = 0; i < PAGE_HASH_SIZE; i++)
+		for (p = page_hash[i]; p; p = p->hash_next)
+			if (p == page)
+				return true;
+	return false;
+}
+
 static void page_hash_del(struct page *page)
 {
 	struct page **pp = hash_slot(page->pfn);
