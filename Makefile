@@ -11,10 +11,12 @@ BUILD := $(CURDIR)/build
 KIT_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mmap-prepare-kit
 export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
 
-# Debian packages: kernel build, lab guest, examples' checks, tests.
+# Debian packages: kernel build, lab guest, examples' checks, tests, slides.
+# npm is installed by the slide targets only when missing: some nodejs
+# builds ship it inside the nodejs package and conflict with Debian's npm.
 PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev xz-utils \
 	perl cpio busybox-static qemu-system-x86 sparse libcmocka-dev pkg-config \
-	python3-sphinx python3-yaml graphviz chromium patch diffutils
+	python3-sphinx python3-yaml graphviz chromium patch diffutils nodejs
 
 LABS := $(sort $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf)))
 # A variant is a directory with a Kbuild file: examples/<example>/<variant>/.
@@ -24,13 +26,14 @@ KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch]))
 # Recipes that need the kernel read what "source" and "kernel" resolved.
 KENV = . $(BUILD)/kernel-source.mk && . $(BUILD)/kernel-obj.mk &&
 
-.PHONY: all help deps source sparse kernel modules checkers style labs lab check tests \
-	bench htmldocs docs-check upstream-docs-check clean distclean
+.PHONY: all help deps source sparse kernel modules checkers style labs lab lab-start lab-check \
+	guided-check check tests bench htmldocs docs-check upstream-docs-check slides \
+	slides-check clean distclean
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
 help: ## list the targets
-	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=tcg|kvm LAB=name):"
+	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=tcg|kvm LAB=name FORCE=1):"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 16
 	@echo "Labs: $(LABS)"
@@ -52,14 +55,9 @@ sparse: source ## a sparse the kernel accepts (built once if the system's is too
 		APT_DIR=$(BUILD)/apt scripts/fetch-sparse.sh "$$KSRC" $(BUILD)/sparse.mk
 
 modules: kernel sparse checkers ## build every example variant (W=1, sparse, -Werror)
-	@$(KENV) . $(BUILD)/sparse.mk && for d in $(VARIANT_DIRS); do \
-		o=$(BUILD)/modules/$${d#examples/}; log=$$o/build.log; \
-		rm -rf $$o; mkdir -p $$o; \
-		if ! $(MAKE) -s -C "$$KOBJ" M=$(CURDIR)/$$d MO=$$o W=1 \
-			C=1 CHECK="$$SPARSE" KCFLAGS=-Werror modules >$$log 2>&1; then \
-			cat $$log; echo "modules: $$d does not build (log: $$log)"; exit 1; fi; \
-		if grep -iE 'warning:|error:|sparse is not available' $$log; then \
-			echo "modules: $$d builds with warnings (W=1 or sparse); fix them"; exit 1; fi; \
+	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && for d in $(VARIANT_DIRS); do \
+		o=$(BUILD)/modules/$${d#examples/}; \
+		scripts/build-module.sh $$d $$o || { echo "modules: $$d failed"; exit 1; }; \
 		echo "  MODULE  $$d -> $$(ls $$o/*.ko)"; \
 	done
 
@@ -71,15 +69,10 @@ checkers: deps ## build each lab's static userspace checker
 			{ echo "checkers: labs/$$l/check.c does not build"; exit 1; }; \
 	done
 
-style: source ## checkpatch --strict on every example file (run in build/: it leaves a cache file)
-	@. $(BUILD)/kernel-source.mk && bad=0; \
-	for f in $(KERNEL_FILES); do \
-		out=$$(cd $(BUILD) && "$$KSRC/scripts/checkpatch.pl" --strict \
-			--no-tree --quiet --show-types -f $(CURDIR)/$$f 2>&1) || \
-			{ echo "$$out"; bad=1; }; \
-	done; \
-	[ $$bad = 0 ] || { echo "style: checkpatch --strict found problems above"; exit 1; }; \
-	echo "  STYLE   checkpatch --strict clean: $(words $(KERNEL_FILES)) files"
+style: source ## checkpatch --strict and kernel-doc -Wall on every example file
+	@. $(BUILD)/kernel-source.mk && export KSRC && scripts/style.sh $(BUILD) $(KERNEL_FILES) || \
+		{ echo "style: checkpatch --strict or kernel-doc -Wall found problems above"; exit 1; }
+	@echo "  STYLE   checkpatch --strict and kernel-doc -Wall clean: $(words $(KERNEL_FILES)) files"
 
 labs: modules ## run every lab and print the verdict table
 	@rc=0; for l in $(LABS); do \
@@ -97,6 +90,18 @@ lab: modules ## run one lab: make lab LAB=01-flags
 		$(BUILD)/labs/$(LAB)/check $(BUILD)/labs/$(LAB) || true; \
 	scripts/verdict.sh $(BUILD)/labs/$(LAB)
 
+lab-start: ## copy LAB's before driver to work/LAB with TODO markers (FORCE=1: start over)
+	@FORCE=$(FORCE) scripts/lab-start.sh "$(LAB)" work/$(LAB)
+
+lab-check: kernel sparse checkers ## grade your copy in work/LAB: build, style, harness, QEMU
+	@$(KENV) . $(BUILD)/sparse.mk && export KSRC KOBJ SPARSE && \
+		scripts/lab-check.sh "$(LAB)" work/$(LAB) $(BUILD)/lab-check/$(LAB) \
+		$(BUILD)/labs/$(LAB)/check
+
+guided-check: kernel sparse checkers ## every lab: an untouched copy fails with hints, the solution passes
+	@$(KENV) . $(BUILD)/sparse.mk && export KSRC KOBJ SPARSE && \
+		CHECKERS=$(BUILD)/labs scripts/guided-check.sh $(BUILD)/guided $(LABS)
+
 tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
 	@$(KENV) $(MAKE) -s -C tests check BUILD=$(BUILD)/tests KSRC="$$KSRC" KOBJ="$$KOBJ"
 
@@ -112,7 +117,15 @@ docs-check: source ## htmldocs, then headless Chromium checks of every page
 upstream-docs-check: source ## apply Documentation/upstream/*.patch to the kernel and build its docs
 	@$(MAKE) -s -C Documentation upstream-docs-check BUILD=$(BUILD)
 
-check: style tests docs-check upstream-docs-check labs ## every test: style, harness, docs, upstream patches, labs
+slides: deps ## build the talk's slides: build/slides/index.html and slides.pdf
+	@command -v npm >/dev/null || scripts/deps.sh npm
+	@$(MAKE) -s -C slides slides BUILD=$(BUILD)
+
+slides-check: deps ## slides, then render every slide in headless Chromium and check it
+	@command -v npm >/dev/null || scripts/deps.sh npm
+	@$(MAKE) -s -C slides check BUILD=$(BUILD)
+
+check: style tests docs-check upstream-docs-check labs guided-check slides-check ## every test: style, harness, docs, upstream patches, labs, guided labs, slides
 
 clean: ## remove build/ (the kernel cache in KIT_CACHE stays)
 	rm -rf $(BUILD)

@@ -11,9 +11,11 @@
 #   EXPECT_CAUGHT  variants that are wrong on purpose: they pass only if the
 #                  kernel reports them (leak, lockdep, WARN), and must boot alone
 # MODULE_DIR/<variant>/ holds the variant's one .ko. Results go to
-# OUT_DIR/results ("<variant> PASS|FAIL|CAUGHT <reason>") and the logs beside.
+# OUT_DIR/results ("<variant> PASS|FAIL|CAUGHT <reason>") and the logs beside,
+# with the kernel's reports during a variant in boot-N/reports.<variant>.
 #
-# Environment: QEMU_ACCEL (tcg, default, or kvm), LAB_TIMEOUT (seconds per boot).
+# Environment: QEMU_ACCEL (tcg, default, or kvm), LAB_TIMEOUT (seconds per boot),
+# LAB_VARIANTS (boot only these variants, e.g. "after" for make lab-check).
 set -uo pipefail
 
 lab_dir=$1 kobj=$2 mod_dir=$3 checker=$4 out=$5
@@ -33,6 +35,11 @@ die() {
 BOOTS= CHECK_ARGS= EXPECT_CAUGHT=
 . "$lab_dir/lab.conf"
 [ -n "$BOOTS" ] || die "lab.conf sets no BOOTS."
+for v in ${LAB_VARIANTS:-}; do
+	case " ${BOOTS//;/ } " in *" $v "*) ;; *)
+		die "LAB_VARIANTS names $v, which lab.conf's BOOTS does not." "BOOTS=\"$BOOTS\"" ;;
+	esac
+done
 bzimage=$kobj/arch/x86/boot/bzImage
 gen_cpio=$kobj/usr/gen_init_cpio
 [ -f "$bzimage" ] || die "no kernel at $bzimage." "Run 'make kernel' first."
@@ -56,6 +63,13 @@ boot=0
 IFS=';' read -ra groups <<<"$BOOTS"
 for group in "${groups[@]}"; do
 	read -ra variants <<<"$group"
+	if [ -n "${LAB_VARIANTS:-}" ]; then
+		wanted=()
+		for v in "${variants[@]}"; do
+			case " $LAB_VARIANTS " in *" $v "*) wanted+=("$v") ;; esac
+		done
+		variants=("${wanted[@]}")
+	fi
 	[ ${#variants[@]} -gt 0 ] || continue
 	boot=$((boot + 1))
 	bdir=$out/boot-$boot
@@ -90,11 +104,13 @@ for group in "${groups[@]}"; do
 	printf 'VARIANTS="%s"\nCHECK_ARGS="%s"\n' "${variants[*]}" "$CHECK_ARGS" >"$bdir/boot.conf"
 	"$gen_cpio" "$list" >"$bdir/initramfs.cpio" || die "gen_init_cpio failed on $list."
 
+	# An Oops leaves the kernel unfit to grade anything after it: panic
+	# and reboot at once (QEMU exits) instead of waiting for the timeout.
 	start=$(date +%s.%N)
 	timeout --kill-after=5 "$timeout_s" qemu-system-x86_64 "${accel_args[@]}" \
 		-smp 2 -m 512 -display none -monitor none -no-reboot \
 		-kernel "$bzimage" -initrd "$bdir/initramfs.cpio" \
-		-append "console=ttyS0 panic=-1 loglevel=7 kmemleak=on" \
+		-append "console=ttyS0 oops=panic panic=-1 loglevel=7 kmemleak=on" \
 		-serial "file:$bdir/console.log" -serial "file:$bdir/ktap.log" \
 		</dev/null >"$bdir/qemu.log" 2>&1
 	qrc=$?
@@ -124,6 +140,7 @@ for group in "${groups[@]}"; do
 			/kit-lab: kmemleak scan/ { cur = "*"; next }
 			(cur == v || cur == "*" || cur == "") && $0 ~ re { print }
 		' "$bdir/console.log" | head -n 20)
+		printf '%s' "$reports" >"$bdir/reports.$v"
 		line=$(grep -E "^(not )?ok [0-9]+ $v\$" "$bdir/ktap.log" | tail -n1)
 		# The variant's failed cases with the diagnostics that follow each,
 		# and what /init said about it (insmod, rmmod).
@@ -145,10 +162,10 @@ for group in "${groups[@]}"; do
 				verdict="FAIL"
 				reason="NOT caught: this variant is wrong on purpose and the kernel reported nothing${why:+ ($why)}"
 			fi
+		elif [ -n "$reports" ]; then
+			verdict=FAIL reason="kernel reported: $(echo "$reports" | head -n1 | sed 's/^\[[^]]*\] //')${why:+; $why}"
 		elif [ -n "$why" ]; then
 			verdict=FAIL reason=$why
-		elif [ -n "$reports" ]; then
-			verdict=FAIL reason="kernel reported: $(echo "$reports" | head -n1 | sed 's/^\[[^]]*\] //')"
 		elif [ "${line%% *}" = ok ]; then
 			verdict=PASS reason=
 		else
