@@ -26,6 +26,12 @@ KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch]))
 # Recipes that need the kernel read what "source" and "kernel" resolved.
 KENV = . $(BUILD)/kernel-source.mk && . $(BUILD)/kernel-obj.mk &&
 
+# Lab NN-name grades examples/name: $(call example_of,02-pfn-remap) = pfn-remap.
+example_of = $(patsubst $(firstword $(subst -, ,$(1)))-%,%,$(1))
+# Boot lab $(1) with its example's modules and its checker; results in build/labs/$(1).
+run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
+	$(BUILD)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(BUILD)/labs/$(1)
+
 .PHONY: all help deps source sparse kernel modules checkers style labs lab lab-start lab-check \
 	guided-check check tests bench htmldocs docs-check upstream-docs-check slides \
 	slides-check clean distclean
@@ -62,12 +68,10 @@ modules: kernel sparse checkers ## build every example variant (W=1, sparse, -We
 	done
 
 checkers: deps ## build each lab's static userspace checker
-	@for l in $(LABS); do \
-		ex=$$(echo $$l | sed 's/^[0-9]*-//'); mkdir -p $(BUILD)/labs/$$l; \
-		gcc -static -O2 -Wall -Wextra -Werror -Iexamples/$$ex -Ilabs/common \
-			-o $(BUILD)/labs/$$l/check labs/$$l/check.c || \
-			{ echo "checkers: labs/$$l/check.c does not build"; exit 1; }; \
-	done
+	@$(foreach l,$(LABS),mkdir -p $(BUILD)/labs/$(l) && \
+		gcc -static -O2 -Wall -Wextra -Werror -Iexamples/$(call example_of,$(l)) \
+			-Ilabs/common -o $(BUILD)/labs/$(l)/check labs/$(l)/check.c || \
+		{ echo "checkers: labs/$(l)/check.c does not build"; exit 1; };)
 
 style: source ## checkpatch --strict and kernel-doc -Wall on every example file
 	@. $(BUILD)/kernel-source.mk && export KSRC && scripts/style.sh $(BUILD) $(KERNEL_FILES) || \
@@ -75,20 +79,14 @@ style: source ## checkpatch --strict and kernel-doc -Wall on every example file
 	@echo "  STYLE   checkpatch --strict and kernel-doc -Wall clean: $(words $(KERNEL_FILES)) files"
 
 labs: modules ## run every lab and print the verdict table
-	@rc=0; for l in $(LABS); do \
-		ex=$$(echo $$l | sed 's/^[0-9]*-//'); \
-		$(KENV) scripts/run-lab.sh labs/$$l "$$KOBJ" $(BUILD)/modules/$$ex \
-			$(BUILD)/labs/$$l/check $(BUILD)/labs/$$l || rc=1; \
-	done; $(KENV) echo "Lab kernel: Linux $$KVER, $$KOBJ"; \
+	@rc=0; $(foreach l,$(LABS),$(call run_lab,$(l)) || rc=1;) \
+	$(KENV) echo "Lab kernel: Linux $$KVER, $$KOBJ"; \
 	scripts/verdict.sh $(addprefix $(BUILD)/labs/,$(LABS)) && [ $$rc = 0 ]
 
 lab: modules ## run one lab: make lab LAB=01-flags
 	@[ -n "$(LAB)" ] && [ -f labs/$(LAB)/lab.conf ] || \
 		{ echo "lab: set LAB to one of: $(LABS)"; exit 1; }
-	@ex=$$(echo $(LAB) | sed 's/^[0-9]*-//'); \
-	$(KENV) scripts/run-lab.sh labs/$(LAB) "$$KOBJ" $(BUILD)/modules/$$ex \
-		$(BUILD)/labs/$(LAB)/check $(BUILD)/labs/$(LAB) || true; \
-	scripts/verdict.sh $(BUILD)/labs/$(LAB)
+	@$(call run_lab,$(LAB)) || true; scripts/verdict.sh $(BUILD)/labs/$(LAB)
 
 lab-start: ## copy LAB's before driver to work/LAB with TODO markers (FORCE=1: start over)
 	@FORCE=$(FORCE) scripts/lab-start.sh "$(LAB)" work/$(LAB)
