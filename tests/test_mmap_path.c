@@ -68,6 +68,22 @@ static void private_writable_mappings_are_charged_before_the_hook(void **state)
 	user_dev_close(&c);
 }
 
+/* 7.2 and 7.3 __mmap_setup(): only pages not charged already are checked. */
+static void map_fixed_over_an_accounted_mapping_of_the_same_size_charges_nothing(void **state)
+{
+	struct user_dev c = start(HOOKS_PREPARE);
+
+	assert_int_equal(user_mmap(c.mm, FIXED, LEN, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_FIXED, c.file, 0), FIXED);
+	fault_inject_reset();
+	assert_int_equal(user_mmap(c.mm, FIXED, LEN, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_FIXED, c.file, 0), FIXED);
+	assert_string_equal(fault_inject_trace(),
+			    "may_expand_vm hook vma_alloc iter_prealloc");
+	assert_true(vma_test(find_vma(c.mm, FIXED), VMA_ACCOUNT_BIT));
+	user_dev_close(&c);
+}
+
 static void prepare_fields_reach_the_new_vma(void **state)
 {
 	struct user_dev c = start(HOOKS_PREPARE);
@@ -464,6 +480,7 @@ static const struct CMUnitTest tests[] = {
 	HARNESS_TEST(prepare_steps_run_in_upstream_order),
 	HARNESS_TEST(legacy_steps_run_hook_after_the_vma_exists),
 	HARNESS_TEST(private_writable_mappings_are_charged_before_the_hook),
+	HARNESS_TEST(map_fixed_over_an_accounted_mapping_of_the_same_size_charges_nothing),
 	HARNESS_TEST(prepare_fields_reach_the_new_vma),
 	HARNESS_TEST(a_failed_prepare_hook_leaves_nothing_and_is_not_called_back),
 	HARNESS_TEST(vma_alloc_failure_after_prepare_calls_no_hook),

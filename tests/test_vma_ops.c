@@ -170,14 +170,74 @@ static void fork_skips_dontcopy_mappings(void **state)
 	finish(&c);
 }
 
+/* A PFN map: its entries are copied, so fork allocates page tables. */
 static void a_failed_fork_closes_the_copies_it_made(void **state)
 {
 	struct ctx c = start(HOOKS_PREPARE, HOOK_OPEN | HOOK_CLOSE);
 
-	map(&c, MAP_SHARED);
+	map_pfns(&c);
 	fault_inject_arm("pte_alloc", 1);
 	assert_null(user_fork(c.mm));
 	assert_string_equal(hooks.log, "open close");
+	finish(&c);
+}
+
+/* copy_page_range() returns early: vma_needs_copy() is false. */
+static void fork_allocates_no_page_table_for_a_mapping_faults_refill(void **state)
+{
+	struct ctx c = start(HOOKS_PREPARE, HOOK_OPEN | HOOK_CLOSE);
+	struct mm_struct *child;
+
+	map(&c, MAP_SHARED);
+	fault_inject_reset();
+	child = user_fork(c.mm);
+	assert_non_null(child);
+	assert_string_equal(fault_inject_trace(), "vma_dup");
+	mmput(child);
+	finish(&c);
+}
+
+/* A VMA with copied-on-write pages has an anon_vma: all its entries go. */
+static void fork_copies_every_entry_of_a_private_mapping_with_a_copied_page(void **state)
+{
+	struct ctx c = start(HOOKS_PREPARE, HOOK_FAULT);
+	struct mm_struct *child;
+	struct pte_info pte;
+	char byte = 1;
+
+	hooks.fault_page = c.pages;
+	map(&c, MAP_PRIVATE);
+	assert_int_equal(user_read(c.mm, ADDR, &byte, 1), 0);
+	assert_int_equal(user_write(c.mm, ADDR + PAGE_SIZE, &byte, 1), 0);
+	child = user_fork(c.mm);
+	assert_int_equal(mm_nr_ptes(child), 2);
+	assert_true(pte_lookup(child, ADDR, &pte));
+	assert_ptr_equal(pte.page, c.pages);
+	mmput(child);
+	finish(&c);
+}
+
+static void fork_charges_an_accounted_mapping_before_duplicating_it(void **state)
+{
+	struct ctx c = start(HOOKS_PREPARE, HOOK_OPEN | HOOK_CLOSE);
+	struct mm_struct *child;
+
+	map(&c, MAP_PRIVATE);
+	fault_inject_reset();
+	child = user_fork(c.mm);
+	assert_string_equal(fault_inject_trace(), "vm_enough_memory vma_dup");
+	mmput(child);
+	finish(&c);
+}
+
+static void a_fork_that_cannot_charge_a_mapping_opens_no_copy(void **state)
+{
+	struct ctx c = start(HOOKS_PREPARE, HOOK_OPEN | HOOK_CLOSE);
+
+	map(&c, MAP_PRIVATE);
+	fault_inject_arm("vm_enough_memory", 1);
+	assert_null(user_fork(c.mm));
+	assert_string_equal(hooks.log, "");
 	finish(&c);
 }
 
@@ -213,6 +273,93 @@ static void mremap_shrink_unmaps_the_tail(void **state)
 	finish(&c);
 }
 
+/* vma_merge_extend() refuses special flags; there is no move instead. */
+static void mremap_cannot_grow_a_mixedmap_mapping_in_place_nor_move_it(void **state)
+{
+	struct ctx c = start(HOOKS_PREPARE, 0);
+
+	hooks.set_flags = VM_MIXEDMAP;
+	map(&c, MAP_SHARED);
+	assert_int_equal((long)user_mremap(c.mm, ADDR, LEN, 2 * LEN,
+					   MREMAP_MAYMOVE, 0), -ENOMEM);
+	assert_int_equal(find_vma(c.mm, ADDR)->vm_start, ADDR);
+	assert_int_equal(find_vma(c.mm, ADDR)->vm_end, ADDR + LEN);
+	finish(&c);
+}
+
+static void mremap_growing_in_place_absorbs_a_compatible_mapping_above(void **state)
+{
+	struct ctx c = start(HOOKS_PREPARE, 0);
+
+	map(&c, MAP_SHARED);
+	assert_int_equal(user_mmap(c.mm, ADDR + 2 * LEN, LEN,
+				   PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+				   c.dev.file, 8), ADDR + 2 * LEN);
+	assert_int_equal(c.mm->map_count, 2);
+	assert_int_equal(user_mremap(c.mm, ADDR, LEN, 2 * LEN, 0, 0), ADDR);
+	assert_int_equal(c.mm->map_count, 1);
+	assert_int_equal(find_vma(c.mm, ADDR)->vm_end, ADDR + 3 * LEN);
+	finish(&c);
+}
+
+static void mremap_shrink_may_span_past_the_end_of_the_mapping(void **state)
+{
+	struct ctx c = start(HOOKS_PREPARE, 0);
+
+	map(&c, MAP_SHARED);
+	assert_int_equal(user_mmap(c.mm, ADDR + LEN, LEN,
+				   PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED,
+				   c.dev.file, 0), ADDR + LEN);
+	assert_int_equal(c.mm->map_count, 2);
+	assert_int_equal(user_mremap(c.mm, ADDR, 2 * LEN, LEN, 0, 0), ADDR);
+	assert_int_equal(c.mm->map_count, 1);
+	assert_null(find_vma_intersection(c.mm, ADDR + LEN, ADDR + 2 * LEN));
+	finish(&c);
+}
+
+static void mremap_fixed_to_a_smaller_size_moves_only_the_pages_it_keeps(void **state)
+{
+	struct ctx c = start(HOOKS_PREPARE, 0);
+	const unsigned long to = ADDR + 16 * LEN;
+	struct pte_info pte;
+
+	map_pfns(&c);
+	assert_int_equal(user_mremap(c.mm, ADDR, LEN, 2 * PAGE_SIZE,
+				     MREMAP_MAYMOVE | MREMAP_FIXED, to), to);
+	assert_int_equal(find_vma(c.mm, to)->vm_end, to + 2 * PAGE_SIZE);
+	assert_int_equal(mm_nr_ptes(c.mm), 2);
+	assert_false(pte_lookup(c.mm, to + 2 * PAGE_SIZE, &pte));
+	assert_null(find_vma_intersection(c.mm, ADDR, ADDR + LEN));
+	finish(&c);
+}
+
+static void mremap_to_a_range_overlapping_the_source_is_einval(void **state)
+{
+	struct ctx c = start(HOOKS_PREPARE, HOOK_OPEN | HOOK_CLOSE);
+
+	map_pfns(&c);
+	assert_int_equal((long)user_mremap(c.mm, ADDR, LEN, LEN,
+					   MREMAP_MAYMOVE | MREMAP_FIXED,
+					   ADDR + PAGE_SIZE), -EINVAL);
+	assert_string_equal(hooks.log, "");
+	assert_int_equal(find_vma(c.mm, ADDR)->vm_end, ADDR + LEN);
+	assert_int_equal(mm_nr_ptes(c.mm), 4);
+	finish(&c);
+}
+
+/* check_mremap_params() runs before check_prep_vma() looks at the VMA. */
+static void mremap_rejects_a_misaligned_target_before_looking_at_the_mapping(void **state)
+{
+	struct ctx c = start(HOOKS_PREPARE, 0);
+
+	hooks.set_flags = VM_DONTEXPAND;
+	map(&c, MAP_SHARED);
+	assert_int_equal((long)user_mremap(c.mm, ADDR, LEN, 2 * LEN,
+					   MREMAP_MAYMOVE | MREMAP_FIXED,
+					   ADDR + 16 * LEN + 1), -EINVAL);
+	finish(&c);
+}
+
 static void mremap_move_opens_the_copy_calls_mremap_then_closes_the_old(void **state)
 {
 	struct ctx c = start(HOOKS_PREPARE,
@@ -227,6 +374,25 @@ static void mremap_move_opens_the_copy_calls_mremap_then_closes_the_old(void **s
 	assert_null(find_vma_intersection(c.mm, ADDR, ADDR + LEN));
 	assert_true(pte_lookup(c.mm, to + PAGE_SIZE, &pte));
 	assert_int_equal(pte.pfn, page_to_pfn(c.pages) + 1);
+	finish(&c);
+}
+
+/* copy_vma() merges the moved range into its new neighbour: no ->open. */
+static void mremap_next_to_a_compatible_mapping_merges_without_open(void **state)
+{
+	struct ctx c = start(HOOKS_PREPARE, HOOK_OPEN | HOOK_CLOSE);
+	const unsigned long from = ADDR + 8 * LEN;
+
+	map(&c, MAP_SHARED);
+	assert_int_equal(user_mmap(c.mm, from, LEN, PROT_READ | PROT_WRITE,
+				   MAP_SHARED | MAP_FIXED, c.dev.file, 4), from);
+	hooks.log[0] = '\0';
+	assert_int_equal(user_mremap(c.mm, from, LEN, LEN,
+				     MREMAP_MAYMOVE | MREMAP_FIXED, ADDR + LEN),
+			 ADDR + LEN);
+	assert_int_equal(c.mm->map_count, 1);
+	assert_int_equal(find_vma(c.mm, ADDR)->vm_end, ADDR + 2 * LEN);
+	assert_string_equal(hooks.log, "close");
 	finish(&c);
 }
 
@@ -313,10 +479,21 @@ static const struct CMUnitTest tests[] = {
 	HARNESS_TEST(fork_leaves_fault_served_entries_to_be_faulted_again),
 	HARNESS_TEST(fork_skips_dontcopy_mappings),
 	HARNESS_TEST(a_failed_fork_closes_the_copies_it_made),
+	HARNESS_TEST(fork_allocates_no_page_table_for_a_mapping_faults_refill),
+	HARNESS_TEST(fork_copies_every_entry_of_a_private_mapping_with_a_copied_page),
+	HARNESS_TEST(fork_charges_an_accounted_mapping_before_duplicating_it),
+	HARNESS_TEST(a_fork_that_cannot_charge_a_mapping_opens_no_copy),
 	HARNESS_TEST(mremap_cannot_grow_a_dontexpand_mapping),
 	HARNESS_TEST(mremap_grows_in_place_into_free_space),
 	HARNESS_TEST(mremap_shrink_unmaps_the_tail),
+	HARNESS_TEST(mremap_cannot_grow_a_mixedmap_mapping_in_place_nor_move_it),
+	HARNESS_TEST(mremap_growing_in_place_absorbs_a_compatible_mapping_above),
+	HARNESS_TEST(mremap_shrink_may_span_past_the_end_of_the_mapping),
+	HARNESS_TEST(mremap_fixed_to_a_smaller_size_moves_only_the_pages_it_keeps),
+	HARNESS_TEST(mremap_to_a_range_overlapping_the_source_is_einval),
+	HARNESS_TEST(mremap_rejects_a_misaligned_target_before_looking_at_the_mapping),
 	HARNESS_TEST(mremap_move_opens_the_copy_calls_mremap_then_closes_the_old),
+	HARNESS_TEST(mremap_next_to_a_compatible_mapping_merges_without_open),
 	HARNESS_TEST(a_failed_mremap_hook_keeps_the_original_with_its_pages),
 	HARNESS_TEST(a_fault_maps_the_handlers_page_with_its_reference),
 	HARNESS_TEST(a_write_to_a_private_mapping_copies_the_page),

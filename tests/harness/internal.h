@@ -99,6 +99,8 @@ int do_munmap(struct mm_struct *mm, unsigned long start, size_t len);
 unsigned long mmap_region(struct file *file, unsigned long addr,
 			  unsigned long len, vm_flags_t vm_flags,
 			  unsigned long pgoff);
+struct vm_area_struct *vma_merge_extend(struct vm_area_struct *vma,
+					unsigned long delta);
 struct vm_area_struct *copy_vma(struct vm_area_struct *vma, unsigned long addr,
 				unsigned long len, pgoff_t pgoff);
 void mm_reset(void);

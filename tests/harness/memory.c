@@ -111,22 +111,19 @@ static bool is_anon_page(const struct page *page)
 }
 
 /*
- * vma_needs_copy(): fork copies the entries a fault could not recreate,
- * those of PFN/mixed maps and anonymous (copied-on-write) pages. Writable
- * private copies become read-only on both sides, to copy again on write.
+ * Called by fork only for a VMA that vma_needs_copy(): every entry is
+ * copied, with a reference for a page. Writable private copies become
+ * read-only on both sides, to copy again on write.
  */
 void copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
 	struct page_table *pt = pgtable(src->vm_mm);
-	bool special = vma_test_any(src, VMA_PFNMAP_BIT, VMA_MIXEDMAP_BIT);
 	size_t i;
 
 	for (i = pte_index(pt, src->vm_start);
 	     i < pt->nr && pt->ptes[i].addr < src->vm_end; i++) {
 		struct pte *pte = &pt->ptes[i];
 
-		if (!special && !is_anon_page(pte->page))
-			continue;
 		if (is_anon_page(pte->page))
 			pte->prot.pgprot &= ~_PAGE_RW;
 		if (pte->page)

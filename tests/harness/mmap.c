@@ -160,9 +160,31 @@ unsigned long do_mmap(struct mm_struct *mm, struct file *file,
 }
 
 /*
- * fork: each VMA but VM_DONTCOPY ones is duplicated, linked, ->open'ed and
- * given a file reference before its page tables are copied; a failure tears
- * down the half-built child like an exit.
+ * vma_needs_copy(): only entries a fault could not recreate are copied,
+ * those of PFN/mixed maps and of a VMA with anonymous (copied-on-write)
+ * pages; the model has no anon_vma, so it looks for such pages instead.
+ * Only then does copy_page_range() allocate page tables ("pte_alloc").
+ */
+static bool vma_needs_copy(struct vm_area_struct *src)
+{
+	struct pte_info pte;
+	unsigned long addr;
+
+	if (vma_test_any(src, VMA_PFNMAP_BIT, VMA_MIXEDMAP_BIT,
+			 VMA_UFFD_WP_BIT, VMA_MAYBE_GUARD_BIT))
+		return true;
+	for (addr = src->vm_start; addr < src->vm_end; addr += PAGE_SIZE)
+		if (pte_lookup(src->vm_mm, addr, &pte) && pte.page &&
+		    pte.page->block && pte.page->block->kind == MEM_ANON)
+			return true;
+	return false;
+}
+
+/*
+ * fork (mm/mmap.c dup_mmap()): each VMA but VM_DONTCOPY ones is charged if
+ * accounted, duplicated, linked, ->open'ed and given a file reference
+ * before its page tables are copied; a failure tears down the half-built
+ * child like an exit (->close for every copy made).
  */
 struct mm_struct *dup_mm(struct mm_struct *oldmm)
 {
@@ -173,6 +195,9 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 	list_for_each_entry(mpnt, &oldmm->vmas, vm_node) {
 		if (vma_test(mpnt, VMA_DONTCOPY_BIT))
 			continue;
+		if (vma_test(mpnt, VMA_ACCOUNT_BIT) &&
+		    should_fail("vm_enough_memory"))
+			goto fail;
 		tmp = vm_area_dup(mpnt);
 		if (!tmp)
 			goto fail;
@@ -183,6 +208,8 @@ struct mm_struct *dup_mm(struct mm_struct *oldmm)
 			tmp->vm_ops->open(tmp);
 		if (tmp->vm_file)
 			get_file(tmp->vm_file);
+		if (!vma_needs_copy(mpnt))
+			continue;
 		if (should_fail("pte_alloc"))
 			goto fail;
 		copy_page_range(tmp, mpnt);

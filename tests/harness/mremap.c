@@ -2,7 +2,9 @@
 /*
  * Model of mm/mremap.c: shrink, grow in place, and move (copy_vma() with
  * ->open, page tables moved, vm_ops->mremap, then the old range unmapped
- * with ->close). VM_DONTEXPAND and VM_PFNMAP mappings cannot grow.
+ * with ->close). VM_DONTEXPAND and VM_PFNMAP mappings cannot grow (-EFAULT);
+ * other special ones (VM_IO, VM_MIXEDMAP) cannot grow in place (-ENOMEM),
+ * as vma_merge_extend() refuses them.
  */
 #include "internal.h"
 
@@ -56,6 +58,25 @@ static unsigned long move_vma(struct vm_area_struct *vma, unsigned long addr,
 	return new_addr;
 }
 
+/* check_mremap_params(): the request itself, before any VMA is looked up. */
+static int check_mremap_params(unsigned long addr, unsigned long old_len,
+			       unsigned long new_len, unsigned long flags,
+			       unsigned long new_addr)
+{
+	if (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED))
+		return -EINVAL;
+	if (offset_in_page(addr) || !new_len)
+		return -EINVAL;
+	if (!(flags & MREMAP_FIXED))
+		return 0;
+	if (offset_in_page(new_addr) || !(flags & MREMAP_MAYMOVE))
+		return -EINVAL;
+	/* vrm_overlaps() */
+	if (addr < new_addr + new_len && new_addr < addr + old_len)
+		return -EINVAL;
+	return 0;
+}
+
 unsigned long do_mremap(struct mm_struct *mm, unsigned long addr,
 			unsigned long old_len, unsigned long new_len,
 			unsigned long flags, unsigned long new_addr)
@@ -63,31 +84,44 @@ unsigned long do_mremap(struct mm_struct *mm, unsigned long addr,
 	struct vm_area_struct *vma;
 	int err;
 
-	if (offset_in_page(addr) || (flags & ~(MREMAP_MAYMOVE | MREMAP_FIXED)))
-		return -EINVAL;
-	if ((flags & MREMAP_FIXED) && !(flags & MREMAP_MAYMOVE))
-		return -EINVAL;
 	old_len = PAGE_ALIGN(old_len);
 	new_len = PAGE_ALIGN(new_len);
-	if (!new_len)
-		return -EINVAL;
+	err = check_mremap_params(addr, old_len, new_len, flags, new_addr);
+	if (err)
+		return err;
 
+	/* check_prep_vma() */
 	vma = find_vma(mm, addr);
-	if (!vma || vma->vm_start > addr || old_len > vma->vm_end - addr)
+	if (!vma || vma->vm_start > addr)
 		return -EFAULT;
-	if (new_len > old_len && vma_test_any(vma, VMA_DONTEXPAND_BIT,
-					      VMA_PFNMAP_BIT))
-		return -EFAULT;
+	if ((flags & MREMAP_FIXED) || new_len > old_len) {
+		/* A shrink may cross the end of the VMA, a move may not. */
+		if (min(old_len, new_len) > vma->vm_end - addr)
+			return -EFAULT;
+		if (new_len > old_len &&
+		    vma_test_any(vma, VMA_DONTEXPAND_BIT, VMA_PFNMAP_BIT))
+			return -EFAULT;
+	}
 
+	/* mremap_to(): clear the target, shrink, then move what is left. */
 	if (flags & MREMAP_FIXED) {
-		if (offset_in_page(new_addr))
-			return -EINVAL;
 		err = do_munmap(mm, new_addr, new_len);
 		if (err)
 			return err;
+		vma = find_vma(mm, addr);
+		if (!vma || vma->vm_start > addr)
+			return -EFAULT;
+		if (new_len < old_len) {
+			err = do_munmap(mm, addr + new_len, old_len - new_len);
+			if (err)
+				return err;
+			old_len = new_len;
+			vma = find_vma(mm, addr);
+		}
 		return move_vma(vma, addr, old_len, new_len, new_addr);
 	}
 
+	/* shrink_vma(): may cross the end of the VMA. */
 	if (new_len <= old_len) {
 		if (new_len < old_len) {
 			err = do_munmap(mm, addr + new_len, old_len - new_len);
@@ -97,12 +131,11 @@ unsigned long do_mremap(struct mm_struct *mm, unsigned long addr,
 		return addr;
 	}
 
-	/* Grow in place if the VMA ends here and the space above is free. */
+	/* expand_vma(): in place if the VMA ends here and the space is free. */
 	if (vma->vm_end == addr + old_len &&
 	    !find_vma_intersection(mm, vma->vm_end, addr + new_len)) {
-		if (vma_iter_prealloc())
+		if (!vma_merge_extend(vma, new_len - old_len))
 			return -ENOMEM;
-		vma->vm_end = addr + new_len;
 		return addr;
 	}
 	if (!(flags & MREMAP_MAYMOVE))

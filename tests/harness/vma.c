@@ -181,6 +181,7 @@ struct vma_munmap_struct {
 	unsigned long start, end;
 	struct list_head detached;
 	unsigned long nr_pages;
+	unsigned long nr_accounted;	/* of nr_pages, those VM_ACCOUNT */
 	bool clear_ptes;
 };
 
@@ -224,6 +225,7 @@ static int vms_gather_munmap_vmas(struct vma_munmap_struct *vms)
 			if (err) {
 				reattach_vmas(vms);
 				vms->nr_pages = 0;
+				vms->nr_accounted = 0;
 				return err;
 			}
 		}
@@ -231,6 +233,8 @@ static int vms_gather_munmap_vmas(struct vma_munmap_struct *vms)
 		vma_unlink(vma);
 		list_add_tail(&vma->vm_node, &vms->detached);
 		vms->nr_pages += vma_pages(vma);
+		if (vma_test(vma, VMA_ACCOUNT_BIT))
+			vms->nr_accounted += vma_pages(vma);
 	}
 	vms->clear_ptes = true;
 	return 0;
@@ -327,14 +331,23 @@ struct mmap_state {
 #define VMA_IGNORE_MERGE_FLAGS	mk_vma_flags(VMA_SOFTDIRTY_BIT, \
 					     VMA_MAYBE_GUARD_BIT)
 
+/* mm/vma.h: a range to be covered by expanding a neighbour. */
+struct vma_merge_struct {
+	unsigned long start, end;
+	pgoff_t pgoff;
+	vma_flags_t vma_flags;
+	struct file *file;
+	struct vm_area_struct *prev, *next;
+};
+
 static bool is_mergeable_vma(struct vm_area_struct *vma,
-			     struct mmap_state *map)
+			     const struct vma_merge_struct *vmg)
 {
 	vma_flags_t diff = { { vma->flags.__vma_flags[0] ^
-			       map->vma_flags.__vma_flags[0] } };
+			       vmg->vma_flags.__vma_flags[0] } };
 
 	vma_flags_clear_mask(&diff, VMA_IGNORE_MERGE_FLAGS);
-	return vma_flags_empty(&diff) && vma->vm_file == map->file;
+	return vma_flags_empty(&diff) && vma->vm_file == vmg->file;
 }
 
 /* Merging may remove @next only if no ->close has to run for it. */
@@ -344,24 +357,27 @@ static bool can_merge_remove_vma(struct vm_area_struct *vma)
 }
 
 /*
- * Extend a neighbour over [addr, end) instead of allocating a VMA: same
+ * Extend a neighbour over [start, end) instead of allocating a VMA: same
  * file, same flags and contiguous file offsets, never for special mappings.
- * If the expansion cannot allocate ("merge_expand"), a new VMA is used.
+ * If the expansion cannot allocate ("merge_expand", vma_expand()'s tree
+ * preallocation), the caller is told there was no merge.
  */
-static struct vm_area_struct *vma_merge_new_range(struct mmap_state *map)
+static struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 {
-	struct vm_area_struct *prev = map->prev, *next = map->next;
+	struct vm_area_struct *prev = vmg->prev, *next = vmg->next;
 	bool can_merge_left, can_merge_right;
 
-	if (vma_flags_test_any_mask(&map->vma_flags, VMA_SPECIAL_FLAGS))
+	if (vma_flags_test_any_mask(&vmg->vma_flags, VMA_SPECIAL_FLAGS) ||
+	    (!prev && !next))
 		return NULL;
 
-	can_merge_left = prev && prev->vm_end == map->addr &&
-			 is_mergeable_vma(prev, map) &&
-			 prev->vm_pgoff + vma_pages(prev) == map->pgoff;
-	can_merge_right = next && next->vm_start == map->end &&
-			  is_mergeable_vma(next, map) &&
-			  next->vm_pgoff == map->pgoff + map->pglen;
+	can_merge_left = prev && prev->vm_end == vmg->start &&
+			 is_mergeable_vma(prev, vmg) &&
+			 prev->vm_pgoff + vma_pages(prev) == vmg->pgoff;
+	can_merge_right = next && next->vm_start == vmg->end &&
+			  is_mergeable_vma(next, vmg) &&
+			  next->vm_pgoff == vmg->pgoff +
+					    PHYS_PFN(vmg->end - vmg->start);
 	if (!can_merge_left && !can_merge_right)
 		return NULL;
 	if (should_fail("merge_expand"))
@@ -376,12 +392,34 @@ static struct vm_area_struct *vma_merge_new_range(struct mmap_state *map)
 		return prev;
 	}
 	if (can_merge_left) {
-		prev->vm_end = map->end;
+		prev->vm_end = vmg->end;
 		return prev;
 	}
-	next->vm_start = map->addr;
-	next->vm_pgoff = map->pgoff;
+	next->vm_start = vmg->start;
+	next->vm_pgoff = vmg->pgoff;
 	return next;
+}
+
+/*
+ * mremap() growing @vma in place: the new tail is merged into @vma as a new
+ * range would be, so a special mapping (VM_IO, VM_MIXEDMAP, ...) cannot
+ * grow (NULL, which mremap() reports as -ENOMEM), and a compatible VMA
+ * right above is absorbed.
+ */
+struct vm_area_struct *vma_merge_extend(struct vm_area_struct *vma,
+					unsigned long delta)
+{
+	struct vma_merge_struct vmg = {
+		.start = vma->vm_end,
+		.end = vma->vm_end + delta,
+		.pgoff = vma->vm_pgoff + vma_pages(vma),
+		.vma_flags = vma->flags,
+		.file = vma->vm_file,
+		.prev = vma,
+		.next = find_vma(vma->vm_mm, vma->vm_end),
+	};
+
+	return vma_merge_new_range(&vmg);
 }
 
 /* Private writable mappings are charged against the commit limit. */
@@ -421,9 +459,12 @@ static int __mmap_setup(struct mmap_state *map, struct vm_area_desc *desc)
 
 	if (should_fail("may_expand_vm"))
 		return -ENOMEM;
+	/* Only what the replaced mappings have not charged yet is checked. */
 	if (accountable_mapping(map)) {
-		if (should_fail("vm_enough_memory"))
+		if (map->pglen > vms->nr_accounted &&
+		    should_fail("vm_enough_memory"))
 			return -ENOMEM;
+		vms->nr_accounted = 0;
 		vma_flags_set(&map->vma_flags, VMA_ACCOUNT_BIT);
 	}
 
@@ -607,8 +648,19 @@ static unsigned long __mmap_region(struct file *file, unsigned long addr,
 			goto abort_munmap;
 	}
 
-	if (map.prev || map.next)
-		vma = vma_merge_new_range(&map);
+	if (map.prev || map.next) {
+		struct vma_merge_struct vmg = {
+			.start = map.addr,
+			.end = map.end,
+			.pgoff = map.pgoff,
+			.vma_flags = map.vma_flags,
+			.file = map.file,
+			.prev = map.prev,
+			.next = map.next,
+		};
+
+		vma = vma_merge_new_range(&vmg);
+	}
 
 	if (!vma) {
 		err = __mmap_new_vma(&map, &vma);
@@ -660,12 +712,28 @@ unsigned long mmap_region(struct file *file, unsigned long addr,
 			     pgoff);
 }
 
-/* mremap's copy of @vma at @addr: a reference, ->open, then the insert. */
+/*
+ * mremap's copy of @vma at @addr: merged into a compatible neighbour there
+ * if it can be (vma_merge_copied_range(): no new VMA, so no reference and
+ * no ->open), else a new VMA with a reference and ->open, then the insert.
+ */
 struct vm_area_struct *copy_vma(struct vm_area_struct *vma, unsigned long addr,
 				unsigned long len, pgoff_t pgoff)
 {
-	struct vm_area_struct *new_vma = vm_area_dup(vma);
+	struct vma_merge_struct vmg = {
+		.start = addr,
+		.end = addr + len,
+		.pgoff = pgoff,
+		.vma_flags = vma->flags,
+		.file = vma->vm_file,
+		.prev = find_vma_prev(vma->vm_mm, addr),
+		.next = find_vma(vma->vm_mm, addr),
+	};
+	struct vm_area_struct *new_vma = vma_merge_new_range(&vmg);
 
+	if (new_vma)
+		return new_vma;
+	new_vma = vm_area_dup(vma);
 	if (!new_vma)
 		return NULL;
 	new_vma->vm_start = addr;

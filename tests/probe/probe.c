@@ -6,6 +6,7 @@
  * shim that drifts from upstream breaks one of the two builds. Nothing here
  * runs.
  */
+#include <linux/atomic.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/gfp.h>
@@ -109,6 +110,8 @@ VALUE(VMA_MAYWRITE_BIT, 5);
 VALUE(VMA_MAYEXEC_BIT, 6);
 VALUE(VMA_MAYSHARE_BIT, 7);
 VALUE(VMA_PFNMAP_BIT, 10);
+VALUE(VMA_MAYBE_GUARD_BIT, 11);
+VALUE(VMA_UFFD_WP_BIT, 12);
 VALUE(VMA_LOCKED_BIT, 13);
 VALUE(VMA_IO_BIT, 14);
 VALUE(VMA_DONTCOPY_BIT, 17);
@@ -116,8 +119,14 @@ VALUE(VMA_DONTEXPAND_BIT, 18);
 VALUE(VMA_ACCOUNT_BIT, 20);
 VALUE(VMA_NORESERVE_BIT, 21);
 VALUE(VMA_DONTDUMP_BIT, 26);
+VALUE(VMA_SOFTDIRTY_BIT, 27);
 VALUE(VMA_MIXEDMAP_BIT, 28);
+VALUE(VM_READ, 0x1UL);
+VALUE(VM_WRITE, 0x2UL);
+VALUE(VM_EXEC, 0x4UL);
 VALUE(VM_SHARED, 0x8UL);
+VALUE(VM_MAYWRITE, 0x20UL);
+VALUE(VM_MAYEXEC, 0x40UL);
 VALUE(VM_MAYSHARE, 0x80UL);
 VALUE(VM_PFNMAP, 0x400UL);
 VALUE(VM_IO, 0x4000UL);
@@ -183,6 +192,7 @@ SAME_TYPE(&vmalloc_to_pfn, unsigned long (*)(const void *));
 SAME_TYPE(&misc_register, int (*)(struct miscdevice *));
 SAME_TYPE(&misc_deregister, void (*)(struct miscdevice *));
 MEMBER(miscdevice, minor, int);
+VALUE(MISC_DYNAMIC_MINOR, 255);
 MEMBER(miscdevice, name, const char *);
 MEMBER(miscdevice, fops, const struct file_operations *);
 
@@ -195,6 +205,9 @@ struct probe_obj {
 	refcount_t users;
 	struct mutex lock;
 };
+
+/* The lock-abort examples count live mappings in a static atomic_t. */
+static atomic_t __maybe_unused probe_live = ATOMIC_INIT(0);
 
 static void __maybe_unused probe_release(struct kref *ref)
 {
@@ -240,6 +253,10 @@ static void __maybe_unused probe_calls(void)
 	SAME_TYPE(kref_put(&obj->ref, probe_release), int);
 	SAME_TYPE(refcount_read(&obj->users), unsigned int);
 	SAME_TYPE(refcount_dec_and_test(&obj->users), bool);
+	SAME_TYPE(atomic_read(&probe_live), int);
+	SAME_TYPE(atomic_inc(&probe_live), void);
+	SAME_TYPE(atomic_dec(&probe_live), void);
+	SAME_TYPE(vm_flags_clear(vma, VM_MAYEXEC), void);
 }
 
 MODULE_DESCRIPTION("mmap_prepare kit: API-conformance probe (never loaded)");
