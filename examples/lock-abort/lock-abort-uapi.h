@@ -49,8 +49,9 @@
  */
 #define KIT_LOCK_REVOKE		_IO(KIT_LOCK_IOC_MAGIC, 1)
 /*
- * Start a new session: returns its generation (1, 2, ...), or -EBUSY while
- * another session is active. Only files opened afterwards are bound to it.
+ * Start a new session: returns its generation (2, 3, ...; the session that
+ * starts when the module loads is 1), or -EBUSY while another session is
+ * active. Only files opened afterwards are bound to it.
  */
 #define KIT_LOCK_START		_IO(KIT_LOCK_IOC_MAGIC, 2)
 /*

@@ -86,7 +86,10 @@ static int kit_flags_mmap_prepare(struct vm_area_desc *desc)
 
 	/* Without MAYEXEC, a later mprotect(PROT_EXEC) fails as well. */
 	vma_desc_clear_flags(desc, VMA_MAYEXEC_BIT);
-	/* A fixed-size buffer; device memory has no place in a core dump. */
+	/*
+	 * The buffer never grows, and it is the device's state rather than
+	 * the process's data, so it stays out of core dumps too.
+	 */
 	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT, VMA_DONTDUMP_BIT);
 	desc->vm_ops = &kit_flags_vm_ops;
 	desc->private_data = dev;

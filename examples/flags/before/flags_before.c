@@ -84,7 +84,10 @@ static int kit_flags_mmap(struct file *file, struct vm_area_struct *vma)
 
 	/* Without MAYEXEC, a later mprotect(PROT_EXEC) fails as well. */
 	vm_flags_clear(vma, VM_MAYEXEC);
-	/* A fixed-size buffer; device memory has no place in a core dump. */
+	/*
+	 * The buffer never grows, and it is the device's state rather than
+	 * the process's data, so it stays out of core dumps too.
+	 */
 	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
 	vma->vm_ops = &kit_flags_vm_ops;
 	vma->vm_private_data = dev;

@@ -219,6 +219,12 @@ static int kit_lock_mmap_prepare(struct vm_area_desc *desc)
 	desc->vm_ops = &kit_lock_vm_ops;
 	/* NULL tells ->close there is no reference; ->mapped sets it. */
 	desc->private_data = NULL;
+	/*
+	 * The remap also makes the mapping a PFN map, which never merges
+	 * with a neighbour. That matters: a new mapping merged into an
+	 * existing VMA gets no ->mapped, so the state would not be checked
+	 * again. Without such flags, set VMA_DONTEXPAND_BIT to prevent it.
+	 */
 	mmap_action_remap_full(desc, page_to_pfn(s->pages) + desc->pgoff);
 unlock:
 	mutex_unlock(&kit_lock_mutex);

@@ -43,9 +43,10 @@ static int kit_pfn_mmap_prepare(struct vm_area_desc *desc)
 		return -EINVAL;
 
 	/*
-	 * The core sets VMA_IO, PFNMAP, DONTEXPAND and DONTDUMP on the
-	 * description now and builds the page tables once the VMA exists.
-	 * If that fails it unmaps the VMA itself.
+	 * This only records the request. Once the hook returns, the core
+	 * sets VMA_IO, PFNMAP, DONTEXPAND and DONTDUMP on the description;
+	 * it builds the page tables once the VMA exists, and unmaps the VMA
+	 * itself if that fails.
 	 */
 	mmap_action_remap_full(desc, page_to_pfn(kit_pfn_pages) + desc->pgoff);
 	/*

@@ -53,10 +53,11 @@ static int kit_vmalloc_mmap_prepare(struct vm_area_desc *desc)
 	/* Grown by mremap(), the new part would have no page behind it. */
 	vma_desc_set_flags(desc, VMA_DONTEXPAND_BIT);
 	/*
-	 * The core sets VMA_MIXEDMAP on the description now and inserts the
-	 * pages once the VMA exists. It maps pages[0] at the start of the
-	 * VMA, whatever desc->pgoff says: the window is chosen here. If the
-	 * insertion fails, the core unmaps the VMA itself.
+	 * This only records the request. Once the hook returns, the core
+	 * sets VMA_MIXEDMAP on the description; it inserts the pages once
+	 * the VMA exists. It maps pages[0] at the start of the VMA, whatever
+	 * desc->pgoff says: the window is chosen here. If the insertion
+	 * fails, the core unmaps the VMA itself.
 	 */
 	mmap_action_map_kernel_pages_full(desc, kit_vmalloc_pages + desc->pgoff);
 	/*
