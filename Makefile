@@ -33,7 +33,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 	$(BUILD)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(BUILD)/labs/$(1)
 
 .PHONY: all help deps source sparse kernel modules checkers style labs lab lab-start lab-check \
-	guided-check check tests bench htmldocs docs-check upstream-docs-check slides \
+	guided-check check tests fingerprints-update bench htmldocs docs-check upstream-docs-check slides \
 	slides-check clean distclean
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
@@ -101,7 +101,10 @@ guided-check: kernel sparse checkers ## every lab: an untouched copy fails with 
 		CHECKERS=$(BUILD)/labs scripts/guided-check.sh $(BUILD)/guided $(LABS)
 
 tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
-	@$(KENV) $(MAKE) -s -C tests check BUILD=$(BUILD)/tests KSRC="$$KSRC" KOBJ="$$KOBJ"
+	@$(KENV) $(MAKE) -s -C tests check BUILD=$(BUILD)/tests KSRC="$$KSRC" KVER="$$KVER" KOBJ="$$KOBJ"
+
+fingerprints-update: source ## record the upstream functions the harness models, once it was re-read against KSRC
+	@. $(BUILD)/kernel-source.mk && $(MAKE) -s -C tests model-update BUILD=$(BUILD)/tests KSRC="$$KSRC" KVER="$$KVER"
 
 bench: kernel ## harness build/run times and scenario rates
 	@$(KENV) $(MAKE) -s -C tests bench BUILD=$(BUILD)/tests-bench KSRC="$$KSRC" KOBJ="$$KOBJ"

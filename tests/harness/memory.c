@@ -114,6 +114,7 @@ static bool is_anon_page(const struct page *page)
  * Called by fork only for a VMA that vma_needs_copy(): every entry is
  * copied, with a reference for a page. Writable private copies become
  * read-only on both sides, to copy again on write.
+ * Upstream: copy_page_range() in mm/memory.c, CUSTOMISED.
  */
 void copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 {
@@ -134,6 +135,7 @@ void copy_page_range(struct vm_area_struct *dst, struct vm_area_struct *src)
 }
 
 /* Move entries, with the page references they hold, to the new range. */
+/* Upstream: move_page_tables() in mm/mremap.c, CUSTOMISED. */
 void move_page_tables(struct vm_area_struct *vma, unsigned long old_addr,
 		      struct vm_area_struct *new_vma, unsigned long new_addr,
 		      unsigned long len)
@@ -169,6 +171,7 @@ pgprot_t vm_get_page_prot(vm_flags_t vm_flags)
 }
 
 /* Recompute from the flags, keeping the caching mode the driver chose. */
+/* Upstream: vma_set_page_prot() in mm/mmap.c, CUSTOMISED. */
 void vma_set_page_prot(struct vm_area_struct *vma)
 {
 	pgprotval_t cache = pgprot_val(vma->vm_page_prot) & _PAGE_CACHE_MASK;
@@ -177,6 +180,7 @@ void vma_set_page_prot(struct vm_area_struct *vma)
 				     cache);
 }
 
+/* Upstream: remap_pfn_range_internal() in mm/memory.c, CUSTOMISED: the failure point "pte_alloc". */
 static int remap_pfn_range_internal(struct vm_area_struct *vma,
 				    unsigned long addr, unsigned long pfn,
 				    unsigned long size, pgprot_t prot)
@@ -205,6 +209,7 @@ static int remap_pfn_range_internal(struct vm_area_struct *vma,
 }
 
 /* The copy-on-write special case: pgoff tracks the first PFN. */
+/* Upstream: get_remap_pgoff() in mm/memory.c, DUPLICATED. */
 static int get_remap_pgoff(bool is_cow, unsigned long addr, unsigned long end,
 			   unsigned long vm_start, unsigned long vm_end,
 			   unsigned long pfn, pgoff_t *vm_pgoff_p)
@@ -217,6 +222,7 @@ static int get_remap_pgoff(bool is_cow, unsigned long addr, unsigned long end,
 	return 0;
 }
 
+/* Upstream: remap_pfn_range_prepare() in mm/memory.c, DUPLICATED. */
 int remap_pfn_range_prepare(struct vm_area_desc *desc)
 {
 	const struct mmap_action *action = &desc->action;
@@ -235,6 +241,7 @@ int remap_pfn_range_prepare(struct vm_area_desc *desc)
 	return 0;
 }
 
+/* Upstream: remap_pfn_range() in mm/memory.c, CUSTOMISED. */
 int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 		    unsigned long pfn, unsigned long size, pgprot_t prot)
 {
@@ -249,6 +256,7 @@ int remap_pfn_range(struct vm_area_struct *vma, unsigned long addr,
 	return remap_pfn_range_internal(vma, addr, pfn, size, prot);
 }
 
+/* Upstream: remap_pfn_range_complete() in mm/memory.c, CUSTOMISED: no PFN tracking. */
 int remap_pfn_range_complete(struct vm_area_struct *vma,
 			     struct mmap_action *action)
 {
@@ -259,6 +267,7 @@ int remap_pfn_range_complete(struct vm_area_struct *vma,
 }
 
 /* x86: the PFN is used as is; the protection loses any encryption bit. */
+/* Upstream: io_remap_pfn_range_prepare() in mm/internal.h, CUSTOMISED: no PFN fix-up. */
 int io_remap_pfn_range_prepare(struct vm_area_desc *desc)
 {
 	struct mmap_action *action = &desc->action;
@@ -273,6 +282,7 @@ int io_remap_pfn_range_prepare(struct vm_area_desc *desc)
 }
 
 /* vm_iomap_memory()'s checks, then an I/O remap of the whole VMA. */
+/* Upstream: simple_ioremap_prepare() in mm/memory.c, CUSTOMISED. */
 int simple_ioremap_prepare(struct vm_area_desc *desc)
 {
 	const phys_addr_t phys = desc->action.simple_ioremap.start_phys_addr;
@@ -300,6 +310,7 @@ int simple_ioremap_prepare(struct vm_area_desc *desc)
  * the model makes sure there is a page at all: an entry of a page array
  * that is gone (it was on the stack of a hook that has returned) is
  * reported instead of followed.
+ * Upstream: validate_page_before_insert() in mm/memory.c, CUSTOMISED.
  */
 static int validate_page_before_insert(struct page *page)
 {
@@ -319,6 +330,7 @@ static int validate_page_before_insert(struct page *page)
 /*
  * insert_page(): get_locked_pte() allocates the missing levels down to the
  * PTE page and says -ENOMEM whichever of them failed.
+ * Upstream: insert_page() in mm/memory.c, CUSTOMISED.
  */
 static int insert_page(struct vm_area_struct *vma, unsigned long addr,
 		       struct page *page, pgprot_t prot)
@@ -364,6 +376,7 @@ static bool page_array_ok(struct page **pages, unsigned long num)
  * -ENOMEM. Both happen once per PMD, so before the first of a few pages;
  * a page refused later leaves the ones before it mapped, and *@num says
  * how many were not.
+ * Upstream: insert_pages() in mm/memory.c, CUSTOMISED.
  */
 static int insert_pages(struct vm_area_struct *vma, unsigned long addr,
 			struct page **pages, unsigned long *num, pgprot_t prot)
@@ -389,6 +402,7 @@ static int insert_pages(struct vm_area_struct *vma, unsigned long addr,
 	return 0;
 }
 
+/* Upstream: vm_insert_pages() in mm/memory.c, CUSTOMISED. */
 int vm_insert_pages(struct vm_area_struct *vma, unsigned long addr,
 		    struct page **pages, unsigned long *num)
 {
@@ -401,6 +415,7 @@ int vm_insert_pages(struct vm_area_struct *vma, unsigned long addr,
 	return insert_pages(vma, addr, pages, num, vma->vm_page_prot);
 }
 
+/* Upstream: vm_insert_page() in mm/memory.c, CUSTOMISED. */
 int vm_insert_page(struct vm_area_struct *vma, unsigned long addr,
 		   struct page *page)
 {
@@ -413,6 +428,7 @@ int vm_insert_page(struct vm_area_struct *vma, unsigned long addr,
 	return insert_page(vma, addr, page, vma->vm_page_prot);
 }
 
+/* Upstream: map_kernel_pages_prepare() in mm/memory.c, CUSTOMISED. */
 int map_kernel_pages_prepare(struct vm_area_desc *desc)
 {
 	const struct mmap_action *action = &desc->action;
@@ -431,6 +447,7 @@ int map_kernel_pages_prepare(struct vm_area_desc *desc)
 /*
  * pages[0] goes at map_kernel.start. map_kernel.pgoff is recorded by the
  * helper but, as upstream, not used: the driver picks the window itself.
+ * Upstream: map_kernel_pages_complete() in mm/memory.c, CUSTOMISED.
  */
 int map_kernel_pages_complete(struct vm_area_struct *vma,
 			      struct mmap_action *action)
@@ -441,6 +458,7 @@ int map_kernel_pages_complete(struct vm_area_struct *vma,
 			    action->map_kernel.pages, &num, vma->vm_page_prot);
 }
 
+/* Upstream: vmf_insert_pfn() in mm/memory.c, CUSTOMISED. */
 vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
 			  unsigned long pfn)
 {
@@ -456,6 +474,7 @@ vm_fault_t vmf_insert_pfn(struct vm_area_struct *vma, unsigned long addr,
 }
 
 /* A private copy of @src for a write to a private mapping. */
+/* Upstream: wp_page_copy() in mm/memory.c, CUSTOMISED. */
 static vm_fault_t wp_page_copy(struct vm_area_struct *vma, unsigned long addr,
 			       const void *src)
 {
@@ -476,6 +495,7 @@ static vm_fault_t wp_page_copy(struct vm_area_struct *vma, unsigned long addr,
 	return 0;
 }
 
+/* Upstream: __do_fault() in mm/memory.c, CUSTOMISED. */
 static vm_fault_t __do_fault(struct vm_area_struct *vma, unsigned long addr,
 			     bool write)
 {
@@ -509,6 +529,7 @@ static vm_fault_t __do_fault(struct vm_area_struct *vma, unsigned long addr,
 	return 0;
 }
 
+/* Upstream: handle_mm_fault() in mm/memory.c, CUSTOMISED. */
 vm_fault_t handle_mm_fault(struct vm_area_struct *vma, unsigned long addr,
 			   bool write)
 {

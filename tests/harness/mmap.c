@@ -40,6 +40,7 @@ static void mm_free(struct mm_struct *mm)
 }
 
 /* Page tables first, then every VMA with ->close and its file reference. */
+/* Upstream: exit_mmap() in mm/mmap.c, CUSTOMISED. */
 static void exit_mmap(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma, *tmp;
@@ -109,6 +110,7 @@ static vm_flags_t calc_vm_prot_bits(unsigned long prot)
 	       (prot & PROT_EXEC ? VM_EXEC : 0);
 }
 
+/* Upstream: do_mmap() in mm/mmap.c, CUSTOMISED: file mappings only. */
 unsigned long do_mmap(struct mm_struct *mm, struct file *file,
 		      unsigned long addr, unsigned long len, unsigned long prot,
 		      unsigned long flags, unsigned long pgoff)
@@ -164,6 +166,7 @@ unsigned long do_mmap(struct mm_struct *mm, struct file *file,
  * those of PFN/mixed maps and of a VMA with anonymous (copied-on-write)
  * pages; the model has no anon_vma, so it looks for such pages instead.
  * Only then does copy_page_range() allocate page tables ("pte_alloc").
+ * Upstream: vma_needs_copy() in mm/memory.c, CUSTOMISED.
  */
 static bool vma_needs_copy(struct vm_area_struct *src)
 {
@@ -185,6 +188,7 @@ static bool vma_needs_copy(struct vm_area_struct *src)
  * accounted, duplicated, linked, ->open'ed and given a file reference
  * before its page tables are copied; a failure tears down the half-built
  * child like an exit (->close for every copy made).
+ * Upstream: dup_mm() in kernel/fork.c, CUSTOMISED.
  */
 struct mm_struct *dup_mm(struct mm_struct *oldmm)
 {

@@ -9,6 +9,7 @@
 #include "internal.h"
 
 /* Does the move split @vma? Then ->may_split has a say first. */
+/* Upstream: prep_move_vma() in mm/mremap.c, CUSTOMISED. */
 static int prep_move_vma(struct vm_area_struct *vma, unsigned long addr,
 			 unsigned long old_len)
 {
@@ -23,6 +24,7 @@ static int prep_move_vma(struct vm_area_struct *vma, unsigned long addr,
 	return err;
 }
 
+/* Upstream: move_vma() in mm/mremap.c, CUSTOMISED. */
 static unsigned long move_vma(struct vm_area_struct *vma, unsigned long addr,
 			      unsigned long old_len, unsigned long new_len,
 			      unsigned long new_addr)
@@ -59,6 +61,7 @@ static unsigned long move_vma(struct vm_area_struct *vma, unsigned long addr,
 }
 
 /* check_mremap_params(): the request itself, before any VMA is looked up. */
+/* Upstream: check_mremap_params() in mm/mremap.c, CUSTOMISED. */
 static int check_mremap_params(unsigned long addr, unsigned long old_len,
 			       unsigned long new_len, unsigned long flags,
 			       unsigned long new_addr)
@@ -77,6 +80,7 @@ static int check_mremap_params(unsigned long addr, unsigned long old_len,
 	return 0;
 }
 
+/* Upstream: do_mremap() in mm/mremap.c, CUSTOMISED. */
 unsigned long do_mremap(struct mm_struct *mm, unsigned long addr,
 			unsigned long old_len, unsigned long new_len,
 			unsigned long flags, unsigned long new_addr)

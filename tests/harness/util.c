@@ -7,6 +7,7 @@
  */
 #include "internal.h"
 
+/* Upstream: vma_set_file() in mm/util.c, DUPLICATED. */
 void vma_set_file(struct vm_area_struct *vma, struct file *file)
 {
 	struct file *old = vma->vm_file;
@@ -15,6 +16,7 @@ void vma_set_file(struct vm_area_struct *vma, struct file *file)
 	fput(old);
 }
 
+/* Upstream: compat_set_desc_from_vma() in mm/util.c, DUPLICATED. */
 void compat_set_desc_from_vma(struct vm_area_desc *desc, const struct file *file,
 			      const struct vm_area_struct *vma)
 {
@@ -33,6 +35,7 @@ void compat_set_desc_from_vma(struct vm_area_desc *desc, const struct file *file
 }
 
 /* mm/vma.h: apply what the hook set to the VMA the outer .mmap was given. */
+/* Upstream: compat_set_vma_from_desc() in mm/vma.h, DUPLICATED. */
 static void compat_set_vma_from_desc(struct vm_area_struct *vma,
 				     struct vm_area_desc *desc)
 {
@@ -45,6 +48,7 @@ static void compat_set_vma_from_desc(struct vm_area_struct *vma,
 	vma->vm_private_data = desc->private_data;
 }
 
+/* Upstream: __compat_vma_mmap() in mm/util.c, DUPLICATED. */
 int __compat_vma_mmap(struct vm_area_desc *desc, struct vm_area_struct *vma)
 {
 	int err;
@@ -56,6 +60,7 @@ int __compat_vma_mmap(struct vm_area_desc *desc, struct vm_area_struct *vma)
 	return mmap_action_complete(vma, &desc->action, true);
 }
 
+/* Upstream: compat_vma_mmap() in mm/util.c, CUSTOMISED: the failure point "hook". */
 int compat_vma_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct vm_area_desc desc;
@@ -73,6 +78,7 @@ int compat_vma_mmap(struct file *file, struct vm_area_struct *vma)
  * ->mapped sees the range, not the VMA; a changed private pointer is
  * stored. The "mapped" failure point stands for a hook that fails before
  * doing anything.
+ * Upstream: call_vma_mapped() in mm/util.c, CUSTOMISED: the failure point "mapped".
  */
 static int call_vma_mapped(struct vm_area_struct *vma)
 {
@@ -92,6 +98,7 @@ static int call_vma_mapped(struct vm_area_struct *vma)
 	return 0;
 }
 
+/* Upstream: mmap_action_finish() in mm/util.c, CUSTOMISED: no i_mmap lock. */
 static int mmap_action_finish(struct vm_area_struct *vma,
 			      struct mmap_action *action, int err,
 			      bool is_compat)
@@ -110,6 +117,7 @@ static int mmap_action_finish(struct vm_area_struct *vma,
 	return action->error_override ?: err;
 }
 
+/* Upstream: check_mmap_action() in mm/util.c, DUPLICATED. */
 static int check_mmap_action(struct mmap_action *action)
 {
 	const unsigned long override = action->error_override;
@@ -119,6 +127,7 @@ static int check_mmap_action(struct mmap_action *action)
 	return 0;
 }
 
+/* Upstream: mmap_action_prepare() in mm/util.c, DUPLICATED: the MMU one. */
 int mmap_action_prepare(struct vm_area_desc *desc)
 {
 	struct mmap_action *action = &desc->action;
@@ -144,6 +153,7 @@ int mmap_action_prepare(struct vm_area_desc *desc)
 	return -EINVAL;
 }
 
+/* Upstream: mmap_action_complete() in mm/util.c, DUPLICATED: the MMU one. */
 int mmap_action_complete(struct vm_area_struct *vma,
 			 struct mmap_action *action, bool is_compat)
 {

@@ -13,11 +13,13 @@
 const struct vm_operations_struct vma_dummy_vm_ops;
 
 /* Allocation of the tree nodes a store will need (vma_iter_prealloc()). */
+/* Upstream: vma_iter_prealloc() in mm/vma.h, STUBBED: only the failure point. */
 int vma_iter_prealloc(void)
 {
 	return should_fail("iter_prealloc") ? -ENOMEM : 0;
 }
 
+/* Upstream: vm_area_alloc() in mm/vma_init.c, CUSTOMISED: calloc() and a failure point. */
 struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 {
 	struct vm_area_struct *vma;
@@ -33,6 +35,7 @@ struct vm_area_struct *vm_area_alloc(struct mm_struct *mm)
 	return vma;
 }
 
+/* Upstream: vm_area_dup() in mm/vma_init.c, CUSTOMISED. */
 struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 {
 	struct vm_area_struct *vma;
@@ -47,12 +50,14 @@ struct vm_area_struct *vm_area_dup(struct vm_area_struct *orig)
 	return vma;
 }
 
+/* Upstream: vm_area_free() in mm/vma_init.c, CUSTOMISED. */
 void vm_area_free(struct vm_area_struct *vma)
 {
 	free(vma);
 }
 
 /* Insert into the address-sorted list (vma_iter_store_new() + map_count). */
+/* Upstream: vma_link() in mm/vma.c, CUSTOMISED: a sorted list, no maple tree. */
 void vma_link(struct mm_struct *mm, struct vm_area_struct *vma)
 {
 	struct vm_area_struct *pos;
@@ -79,6 +84,7 @@ static struct vm_area_struct *vma_next(struct vm_area_struct *vma)
 	return list_next_entry(vma, vm_node);
 }
 
+/* Upstream: find_vma() in mm/mmap.c, CUSTOMISED. */
 struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 {
 	struct vm_area_struct *vma;
@@ -89,6 +95,7 @@ struct vm_area_struct *find_vma(struct mm_struct *mm, unsigned long addr)
 	return NULL;
 }
 
+/* Upstream: find_vma_intersection() in mm/mmap.c, CUSTOMISED. */
 struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
 					     unsigned long start,
 					     unsigned long end)
@@ -99,6 +106,7 @@ struct vm_area_struct *find_vma_intersection(struct mm_struct *mm,
 }
 
 /* The last VMA ending at or below @addr. */
+/* Upstream: find_vma_prev() in mm/mmap.c, CUSTOMISED. */
 static struct vm_area_struct *find_vma_prev(struct mm_struct *mm,
 					    unsigned long addr)
 {
@@ -113,6 +121,7 @@ static struct vm_area_struct *find_vma_prev(struct mm_struct *mm,
 }
 
 /* mm/internal.h: after ->close no hook may run on the VMA again. */
+/* Upstream: vma_close() in mm/internal.h, DUPLICATED. */
 static void vma_close(struct vm_area_struct *vma)
 {
 	if (vma->vm_ops && vma->vm_ops->close) {
@@ -121,6 +130,7 @@ static void vma_close(struct vm_area_struct *vma)
 	}
 }
 
+/* Upstream: remove_vma() in mm/vma.c, CUSTOMISED. */
 void remove_vma(struct vm_area_struct *vma)
 {
 	vma_close(vma);
@@ -132,6 +142,7 @@ void remove_vma(struct vm_area_struct *vma)
 /*
  * Split @vma at @addr. The new VMA is the part below @addr if @new_below,
  * else the part above; it gets a file reference and ->open, as a copy.
+ * Upstream: __split_vma() in mm/vma.c, CUSTOMISED.
  */
 static int __split_vma(struct vm_area_struct *vma, unsigned long addr,
 		       int new_below)
@@ -185,6 +196,7 @@ struct vma_munmap_struct {
 	bool clear_ptes;
 };
 
+/* Upstream: init_vma_munmap() in mm/vma.c, CUSTOMISED. */
 static void init_vma_munmap(struct vma_munmap_struct *vms,
 			    struct mm_struct *mm, unsigned long start,
 			    unsigned long end)
@@ -194,6 +206,7 @@ static void init_vma_munmap(struct vma_munmap_struct *vms,
 	INIT_LIST_HEAD(&vms->detached);
 }
 
+/* Upstream: reattach_vmas() in mm/vma.c, CUSTOMISED. */
 static void reattach_vmas(struct vma_munmap_struct *vms)
 {
 	struct vm_area_struct *vma, *tmp;
@@ -205,6 +218,7 @@ static void reattach_vmas(struct vma_munmap_struct *vms)
 }
 
 /* Split at the edges, then detach every VMA inside [start, end). */
+/* Upstream: vms_gather_munmap_vmas() in mm/vma.c, CUSTOMISED. */
 static int vms_gather_munmap_vmas(struct vma_munmap_struct *vms)
 {
 	struct vm_area_struct *vma, *next;
@@ -240,6 +254,7 @@ static int vms_gather_munmap_vmas(struct vma_munmap_struct *vms)
 	return 0;
 }
 
+/* Upstream: vms_clear_ptes() in mm/vma.c, CUSTOMISED. */
 static void vms_clear_ptes(struct vma_munmap_struct *vms)
 {
 	if (!vms->clear_ptes)
@@ -249,6 +264,7 @@ static void vms_clear_ptes(struct vma_munmap_struct *vms)
 }
 
 /* Zap and ->close the old VMAs before the new mapping is set up. */
+/* Upstream: vms_clean_up_area() in mm/vma.c, CUSTOMISED. */
 static void vms_clean_up_area(struct vma_munmap_struct *vms)
 {
 	struct vm_area_struct *vma;
@@ -260,6 +276,7 @@ static void vms_clean_up_area(struct vma_munmap_struct *vms)
 		vma_close(vma);
 }
 
+/* Upstream: vms_complete_munmap_vmas() in mm/vma.c, CUSTOMISED. */
 static void vms_complete_munmap_vmas(struct vma_munmap_struct *vms)
 {
 	struct vm_area_struct *vma, *tmp;
@@ -276,6 +293,7 @@ static void vms_complete_munmap_vmas(struct vma_munmap_struct *vms)
 /*
  * Put the old VMAs back if their page tables are intact; once they were
  * zapped and closed, finish removing them and leave a hole.
+ * Upstream: vms_abort_munmap_vmas() in mm/vma.c, CUSTOMISED.
  */
 static void vms_abort_munmap_vmas(struct vma_munmap_struct *vms)
 {
@@ -287,6 +305,7 @@ static void vms_abort_munmap_vmas(struct vma_munmap_struct *vms)
 		vms_complete_munmap_vmas(vms);
 }
 
+/* Upstream: do_munmap() in mm/mmap.c, CUSTOMISED. */
 int do_munmap(struct mm_struct *mm, unsigned long start, size_t len)
 {
 	struct vma_munmap_struct vms;
@@ -340,6 +359,7 @@ struct vma_merge_struct {
 	struct vm_area_struct *prev, *next;
 };
 
+/* Upstream: is_mergeable_vma() in mm/vma.c, CUSTOMISED. */
 static bool is_mergeable_vma(struct vm_area_struct *vma,
 			     const struct vma_merge_struct *vmg)
 {
@@ -351,6 +371,7 @@ static bool is_mergeable_vma(struct vm_area_struct *vma,
 }
 
 /* Merging may remove @next only if no ->close has to run for it. */
+/* Upstream: can_merge_remove_vma() in mm/vma.c, CUSTOMISED. */
 static bool can_merge_remove_vma(struct vm_area_struct *vma)
 {
 	return !vma->vm_ops || !vma->vm_ops->close;
@@ -361,6 +382,7 @@ static bool can_merge_remove_vma(struct vm_area_struct *vma)
  * file, same flags and contiguous file offsets, never for special mappings.
  * If the expansion cannot allocate ("merge_expand", vma_expand()'s tree
  * preallocation), the caller is told there was no merge.
+ * Upstream: vma_merge_new_range() in mm/vma.c, CUSTOMISED.
  */
 static struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
 {
@@ -405,6 +427,7 @@ static struct vm_area_struct *vma_merge_new_range(struct vma_merge_struct *vmg)
  * range would be, so a special mapping (VM_IO, VM_MIXEDMAP, ...) cannot
  * grow (NULL, which mremap() reports as -ENOMEM), and a compatible VMA
  * right above is absorbed.
+ * Upstream: vma_merge_extend() in mm/vma.c, CUSTOMISED.
  */
 struct vm_area_struct *vma_merge_extend(struct vm_area_struct *vma,
 					unsigned long delta)
@@ -423,6 +446,7 @@ struct vm_area_struct *vma_merge_extend(struct vm_area_struct *vma,
 }
 
 /* Private writable mappings are charged against the commit limit. */
+/* Upstream: accountable_mapping() in mm/vma.c, CUSTOMISED: no hugetlbfs. */
 static bool accountable_mapping(struct mmap_state *map)
 {
 	return vma_flags_test(&map->vma_flags, VMA_WRITE_BIT) &&
@@ -430,6 +454,7 @@ static bool accountable_mapping(struct mmap_state *map)
 				   VMA_SHARED_BIT);
 }
 
+/* Upstream: set_desc_from_map() in mm/vma.c, DUPLICATED. */
 static void set_desc_from_map(struct vm_area_desc *desc,
 			      const struct mmap_state *map)
 {
@@ -444,6 +469,7 @@ static void set_desc_from_map(struct vm_area_desc *desc,
 /*
  * Gather what the new mapping replaces, check the limits, then zap and
  * ->close the replaced VMAs (from here on a failure leaves a hole).
+ * Upstream: __mmap_setup() in mm/vma.c, CUSTOMISED.
  */
 static int __mmap_setup(struct mmap_state *map, struct vm_area_desc *desc)
 {
@@ -474,6 +500,7 @@ static int __mmap_setup(struct mmap_state *map, struct vm_area_desc *desc)
 }
 
 /* mm/internal.h mmap_file(): after a failed .mmap no hook runs again. */
+/* Upstream: mmap_file() in mm/internal.h, CUSTOMISED: the failure point "hook". */
 static int mmap_file(struct file *file, struct vm_area_struct *vma)
 {
 	int err = should_fail("hook") ? -ENOMEM : vfs_mmap(file, vma);
@@ -483,6 +510,7 @@ static int mmap_file(struct file *file, struct vm_area_struct *vma)
 	return err;
 }
 
+/* Upstream: __mmap_new_file_vma() in mm/vma.c, CUSTOMISED. */
 static int __mmap_new_file_vma(struct mmap_state *map,
 			       struct vm_area_struct *vma)
 {
@@ -512,6 +540,7 @@ static int __mmap_new_file_vma(struct mmap_state *map,
 	return 0;
 }
 
+/* Upstream: __mmap_new_vma() in mm/vma.c, CUSTOMISED. */
 static int __mmap_new_vma(struct mmap_state *map, struct vm_area_struct **vmap)
 {
 	struct vm_area_struct *vma;
@@ -543,12 +572,14 @@ free_vma:
 	return err;
 }
 
+/* Upstream: __mmap_complete() in mm/vma.c, CUSTOMISED: no perf, stats, mlock, uprobes. */
 static void __mmap_complete(struct mmap_state *map, struct vm_area_struct *vma)
 {
 	vms_complete_munmap_vmas(&map->vms);
 	vma_set_page_prot(vma);
 }
 
+/* Upstream: call_action_prepare() in mm/vma.c, DUPLICATED. */
 static int call_action_prepare(struct mmap_state *map,
 			       struct vm_area_desc *desc)
 {
@@ -557,6 +588,7 @@ static int call_action_prepare(struct mmap_state *map,
 }
 
 /* The hook, its action's checks, then the fields the hook may change. */
+/* Upstream: call_mmap_prepare() in mm/vma.c, CUSTOMISED: the failure point "hook". */
 static int call_mmap_prepare(struct mmap_state *map, struct vm_area_desc *desc)
 {
 	int err;
@@ -584,6 +616,7 @@ static int call_mmap_prepare(struct mmap_state *map, struct vm_area_desc *desc)
 	return 0;
 }
 
+/* Upstream: set_vma_user_defined_fields() in mm/vma.c, DUPLICATED. */
 static void set_vma_user_defined_fields(struct vm_area_struct *vma,
 					struct mmap_state *map)
 {
@@ -608,6 +641,7 @@ static int check_seed_hooks(const struct file *file)
 }
 #endif
 
+/* Upstream: __mmap_region() in mm/vma.c, CUSTOMISED: no KSM, no uffd list. */
 static unsigned long __mmap_region(struct file *file, unsigned long addr,
 				   unsigned long len, vma_flags_t vma_flags,
 				   unsigned long pgoff)
@@ -704,6 +738,7 @@ abort_munmap:
 	return err;
 }
 
+/* Upstream: mmap_region() in mm/vma.c, CUSTOMISED. */
 unsigned long mmap_region(struct file *file, unsigned long addr,
 			  unsigned long len, vm_flags_t vm_flags,
 			  unsigned long pgoff)
@@ -716,6 +751,7 @@ unsigned long mmap_region(struct file *file, unsigned long addr,
  * mremap's copy of @vma at @addr: merged into a compatible neighbour there
  * if it can be (vma_merge_copied_range(): no new VMA, so no reference and
  * no ->open), else a new VMA with a reference and ->open, then the insert.
+ * Upstream: copy_vma() in mm/vma.c, CUSTOMISED.
  */
 struct vm_area_struct *copy_vma(struct vm_area_struct *vma, unsigned long addr,
 				unsigned long len, pgoff_t pgoff)

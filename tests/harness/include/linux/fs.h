@@ -92,6 +92,7 @@ struct file *__get_file_at(struct file *file, struct site site);
 #define get_file(file)	__get_file_at(file, SITE_HERE)
 
 /* An mmap-capable file has exactly one of the two hooks (fs.h, 7.2). */
+/* Upstream: can_mmap_file() in include/linux/fs.h, DUPLICATED. */
 static inline bool can_mmap_file(struct file *file)
 {
 	bool legacy = file->f_op->mmap;
@@ -108,6 +109,7 @@ int __compat_vma_mmap(struct vm_area_desc *desc, struct vm_area_struct *vma);
 int compat_vma_mmap(struct file *file, struct vm_area_struct *vma);
 
 /* What a stacking .mmap calls on the file beneath it. */
+/* Upstream: vfs_mmap() in include/linux/fs.h, DUPLICATED. */
 static inline int vfs_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	if (file->f_op->mmap_prepare)
@@ -115,6 +117,7 @@ static inline int vfs_mmap(struct file *file, struct vm_area_struct *vma)
 	return file->f_op->mmap(file, vma);
 }
 
+/* Upstream: vfs_mmap_prepare() in include/linux/fs.h, DUPLICATED. */
 static inline int vfs_mmap_prepare(struct file *file, struct vm_area_desc *desc)
 {
 	return file->f_op->mmap_prepare(desc);
