@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The model's mmap path against upstream 7.2 (mm/vma.c __mmap_region(),
+ * The model's mmap path against upstream (mm/vma.c __mmap_region(),
  * mm/util.c): the order of the steps, and what each failure point cleans
  * up, for .mmap_prepare, legacy .mmap and the stacked (compat) path. The
  * test driver is tests/drivers/hooks.c.

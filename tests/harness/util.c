@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Model of the mmap_prepare parts of mm/util.c (Linux 7.2): the compat layer
+ * Model of the mmap_prepare parts of mm/util.c: the compat layer
  * that runs an .mmap_prepare hook from a stacking .mmap, and the action
  * machinery: validate and prepare, run, call ->mapped, and on failure unmap
  * the new VMA (not from the compat layer, whose caller cleans up).

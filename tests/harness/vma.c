@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Model of mm/vma.c (Linux 7.2): the VMA list, splitting, munmap, merging a
- * new range, and __mmap_region() with the helpers it calls, in the order
- * upstream runs them. The maple tree is a sorted list; its preallocation is
- * the failure point "iter_prealloc". 7.3 differs only in bookkeeping the
- * model does not keep (anon_pgoff, the charge recorded by __mmap_setup()).
+ * Model of mm/vma.c: the VMA list, splitting, munmap, merging a new range,
+ * and __mmap_region() with the helpers it calls, in the order upstream runs
+ * them. The maple tree is a sorted list; its preallocation is the failure
+ * point "iter_prealloc". The kernel it follows is the one named in
+ * tests/model/fingerprints.json; each function's "Upstream:" label says
+ * which upstream function it mirrors and how.
  */
 #include <stdlib.h>
 #include "internal.h"
@@ -731,7 +732,7 @@ static unsigned long __mmap_region(struct file *file, unsigned long addr,
 	return addr;
 
 abort_munmap:
-	/* A file .mmap_prepare swapped in is dropped here (7.2 unacct_error). */
+	/* A file .mmap_prepare swapped in is dropped here, as upstream does. */
 	if (map.file_doesnt_need_get)
 		fput(map.file);
 	vms_abort_munmap_vmas(&map.vms);

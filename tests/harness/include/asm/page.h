@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Shim of arch/x86/include/asm/page*.h, CUSTOMISED: __pa()/__va() are
+ * identities.
+ */
+/*
  * Shim: x86_64 page geometry. The model maps physical addresses 1:1 onto
  * the test process's addresses, so __pa()/__va() are identities.
  */

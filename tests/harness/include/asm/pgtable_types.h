@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of arch/x86/include/asm/pgtable_types.h, DUPLICATED: the protection
+ * bits in use.
+ */
 /* Shim: x86 page protection bits the model keeps in its page tables. */
 #ifndef _SHIM_ASM_PGTABLE_TYPES_H
 #define _SHIM_ASM_PGTABLE_TYPES_H

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/atomic.h, CUSTOMISED: plain arithmetic, the model
+ * runs one task.
+ */
 /* Shim: atomics; the model is single threaded, so plain arithmetic. */
 #ifndef _SHIM_LINUX_ATOMIC_H
 #define _SHIM_LINUX_ATOMIC_H

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/bits.h, DUPLICATED: BIT() and GENMASK() for
+ * 64-bit.
+ */
 #ifndef _SHIM_LINUX_BITS_H
 #define _SHIM_LINUX_BITS_H
 

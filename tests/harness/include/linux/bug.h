@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Shim of include/asm-generic/bug.h, CUSTOMISED: a WARN is a report, a BUG
+ * aborts.
+ */
+/*
  * Shim: a WARN is recorded as a report (a scenario that ends with one fails
  * unless the test claimed it); a BUG aborts the test binary.
  */

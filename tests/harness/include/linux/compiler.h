@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/compiler*.h, STUBBED: annotations expand to
+ * nothing or to the GCC attribute.
+ */
 /* Shim: the compiler attributes and annotations kernel sources expect. */
 #ifndef _SHIM_LINUX_COMPILER_H
 #define _SHIM_LINUX_COMPILER_H

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/delay.h, STUBBED: no clock; only the context is
+ * checked.
+ */
 /* Shim: the model has no clock; sleeping delays only check the context. */
 #ifndef _SHIM_LINUX_DELAY_H
 #define _SHIM_LINUX_DELAY_H

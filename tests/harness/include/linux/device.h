@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/dev_printk.h, STUBBED: dev_*() print through
+ * pr_*().
+ */
 #ifndef _SHIM_LINUX_DEVICE_H
 #define _SHIM_LINUX_DEVICE_H
 

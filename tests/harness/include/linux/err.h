@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Shim of include/linux/err.h, DUPLICATED. */
 #ifndef _SHIM_LINUX_ERR_H
 #define _SHIM_LINUX_ERR_H
 

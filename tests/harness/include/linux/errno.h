@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/uapi/asm-generic/errno*.h and include/linux/errno.h,
+ * DUPLICATED: the numbers in use.
+ */
 /* Shim: the error numbers of asm-generic/errno-base.h and errno.h in use. */
 #ifndef _SHIM_LINUX_ERRNO_H
 #define _SHIM_LINUX_ERRNO_H

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/uapi/asm-generic/fcntl.h, DUPLICATED: the open flags in
+ * use.
+ */
 #ifndef _SHIM_LINUX_FCNTL_H
 #define _SHIM_LINUX_FCNTL_H
 

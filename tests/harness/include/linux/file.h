@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Shim of include/linux/file.h, CUSTOMISED: fput() records its call site. */
 #ifndef _SHIM_LINUX_FILE_H
 #define _SHIM_LINUX_FILE_H
 

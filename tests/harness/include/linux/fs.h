@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Shim of include/linux/fs.h, DUPLICATED: the member names and types a
+ * driver uses, can_mmap_file(), vfs_mmap(), vfs_mmap_prepare();
+ * CUSTOMISED: get_file() records its call site.
+ */
+/*
  * Shim: struct file, struct inode and struct file_operations as a character
- * driver sees them in Linux 7.2/7.3 (include/linux/fs.h), and the mmap hook
+ * driver sees them (include/linux/fs.h), and the mmap hook
  * dispatch helpers. The model's own bookkeeping is marked "model:".
  */
 #ifndef _SHIM_LINUX_FS_H
@@ -91,7 +96,7 @@ static inline unsigned int imajor(const struct inode *inode)
 struct file *__get_file_at(struct file *file, struct site site);
 #define get_file(file)	__get_file_at(file, SITE_HERE)
 
-/* An mmap-capable file has exactly one of the two hooks (fs.h, 7.2). */
+/* An mmap-capable file has exactly one of the two hooks. */
 /* Upstream: can_mmap_file() in include/linux/fs.h, DUPLICATED. */
 static inline bool can_mmap_file(struct file *file)
 {

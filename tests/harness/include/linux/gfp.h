@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/gfp.h, CUSTOMISED: every allocation records its
+ * call site.
+ */
 /* Shim: page allocator entry points; every allocation records its call site. */
 #ifndef _SHIM_LINUX_GFP_H
 #define _SHIM_LINUX_GFP_H

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/highmem.h, CUSTOMISED: no highmem, kmap is
+ * page_address().
+ */
 #ifndef _SHIM_LINUX_HIGHMEM_H
 #define _SHIM_LINUX_HIGHMEM_H
 

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/init.h, STUBBED: section annotations expand to
+ * nothing.
+ */
 #ifndef _SHIM_LINUX_INIT_H
 #define _SHIM_LINUX_INIT_H
 

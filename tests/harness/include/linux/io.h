@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/io.h and arch/x86/include/asm/io.h, CUSTOMISED:
+ * physical addresses are the test process's.
+ */
 #ifndef _SHIM_LINUX_IO_H
 #define _SHIM_LINUX_IO_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Shim of include/uapi/asm-generic/ioctl.h, DUPLICATED. */
 /* Shim: ioctl number encoding of uapi asm-generic/ioctl.h. */
 #ifndef _SHIM_LINUX_IOCTL_H
 #define _SHIM_LINUX_IOCTL_H

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Shim of include/linux/kdev_t.h, DUPLICATED. */
 #ifndef _SHIM_LINUX_KDEV_T_H
 #define _SHIM_LINUX_KDEV_T_H
 

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/kref.h, CUSTOMISED: on the site-recording
+ * refcount_t.
+ */
 #ifndef _SHIM_LINUX_KREF_H
 #define _SHIM_LINUX_KREF_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Shim of include/linux/list.h, DUPLICATED: the helpers in use. */
 /* Shim: doubly linked lists (also the model's VMA list). */
 #ifndef _SHIM_LINUX_LIST_H
 #define _SHIM_LINUX_LIST_H

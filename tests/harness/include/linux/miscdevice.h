@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/miscdevice.h, CUSTOMISED: the harness keeps the
+ * registered devices.
+ */
 /* Shim: misc devices; the harness keeps the registered ones by name. */
 #ifndef _SHIM_LINUX_MISCDEVICE_H
 #define _SHIM_LINUX_MISCDEVICE_H

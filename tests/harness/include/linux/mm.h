@@ -1,6 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shim: the driver-facing part of include/linux/mm.h in Linux 7.2/7.3.
+ * Shim of include/linux/mm.h, DUPLICATED: bit numbers, masks, names and
+ * signatures (tests/probe checks them); CUSTOMISED: the model's
+ * implementations behind them.
+ */
+/*
+ * Shim: the driver-facing part of include/linux/mm.h.
  * Bit numbers, masks, helper names and signatures follow upstream; the
  * conformance probe (tests/probe) checks them against the real headers.
  */

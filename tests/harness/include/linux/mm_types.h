@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Shim: the mm types of Linux 7.2/7.3 a driver sees (member names and types
+ * Shim of include/linux/mm_types.h, DUPLICATED: the members a driver sees;
+ * CUSTOMISED: the model's own fields.
+ */
+/*
+ * Shim: the mm types a driver sees (member names and types
  * as upstream, include/linux/mm_types.h), plus the few fields the model keeps
  * (marked "model:"). Upstream fields a driver never touches are left out.
  */

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Shim of include/uapi/asm-generic/mman*.h, DUPLICATED: the bits in use. */
 /* Shim: mmap()/mremap() argument bits (uapi asm-generic/mman*.h). */
 #ifndef _SHIM_LINUX_MMAN_H
 #define _SHIM_LINUX_MMAN_H

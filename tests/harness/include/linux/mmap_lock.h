@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Shim of include/linux/mmap_lock.h, STUBBED: the lock is implied. */
 /* Shim: the model runs every mm operation with the mmap lock implied. */
 #ifndef _SHIM_LINUX_MMAP_LOCK_H
 #define _SHIM_LINUX_MMAP_LOCK_H

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Shim of include/linux/module.h, CUSTOMISED: module_init()/module_exit()
+ * register with the harness.
+ */
+/*
  * Shim: module_init()/module_exit() register the functions with the harness
  * under KBUILD_MODNAME (set per driver by the Makefile), so a test loads and
  * unloads the driver by name, as insmod/rmmod would.

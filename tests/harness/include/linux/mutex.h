@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Shim of include/linux/mutex.h, CUSTOMISED: lockdep-like checks, no
+ * blocking.
+ */
+/*
  * Shim: mutexes that remember who holds them. The model runs one task, so a
  * contended lock is a self-deadlock and is reported instead of blocking.
  */

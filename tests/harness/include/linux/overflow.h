@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/overflow.h, DUPLICATED: size_mul() and
+ * struct_size().
+ */
 #ifndef _SHIM_LINUX_OVERFLOW_H
 #define _SHIM_LINUX_OVERFLOW_H
 

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Shim of include/linux/pfn.h, DUPLICATED. */
 #ifndef _SHIM_LINUX_PFN_H
 #define _SHIM_LINUX_PFN_H
 

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/printk.h, CUSTOMISED: printing goes to the harness
+ * log.
+ */
 /* Shim: printk goes to the harness log (shown with HARNESS_VERBOSE=1). */
 #ifndef _SHIM_LINUX_PRINTK_H
 #define _SHIM_LINUX_PRINTK_H

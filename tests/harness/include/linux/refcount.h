@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Shim of include/linux/refcount.h, CUSTOMISED: saturation is a report,
+ * every count records its site.
+ */
+/*
  * Shim: refcount_t with the kernel's saturation checks reported, and every
  * live count remembered with the site that set it, so a scenario that ends
  * with a reference outstanding names where the object was set up.

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Shim of include/linux/sizes.h, DUPLICATED: the sizes in use. */
 #ifndef _SHIM_LINUX_SIZES_H
 #define _SHIM_LINUX_SIZES_H
 

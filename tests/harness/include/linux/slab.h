@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/slab.h, CUSTOMISED: every allocation records its
+ * call site.
+ */
 /* Shim: kmalloc family; every allocation and free records its call site. */
 #ifndef _SHIM_LINUX_SLAB_H
 #define _SHIM_LINUX_SLAB_H

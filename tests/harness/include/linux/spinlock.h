@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/spinlock.h, CUSTOMISED: lockdep-like checks, no
+ * spinning.
+ */
 /* Shim: spinlocks that remember who holds them; sleeping under one is reported. */
 #ifndef _SHIM_LINUX_SPINLOCK_H
 #define _SHIM_LINUX_SPINLOCK_H

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/* Shim of include/linux/types.h, DUPLICATED: x86_64 sizes. */
 /* Shim: basic kernel types (x86_64 sizes). */
 #ifndef _SHIM_LINUX_TYPES_H
 #define _SHIM_LINUX_TYPES_H

@@ -1,5 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
+ * Shim of include/linux/uaccess.h, CUSTOMISED: user pointers are test
+ * pointers.
+ */
+/*
  * Shim: "user" pointers passed to a driver's read/write/ioctl are plain test
  * process pointers; the copies always succeed (return: bytes not copied).
  */

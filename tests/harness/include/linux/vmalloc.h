@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Shim of include/linux/vmalloc.h, CUSTOMISED: page-granular blocks that
+ * record their site.
+ */
 /* Shim: vmalloc family; allocations are page-granular and record their site. */
 #ifndef _SHIM_LINUX_VMALLOC_H
 #define _SHIM_LINUX_VMALLOC_H
