@@ -4,14 +4,15 @@
 
   model_check.py --ksrc TREE --kver VERSION [--update] [--result FILE] SOURCE...
 
-Each SOURCE (tests/harness/*.c) labels every function that mirrors an
+Each SOURCE (tests/harness/*.c and the shim headers) labels every function that mirrors an
 upstream one with a comment line
 
     Upstream: NAME() in PATH, KIND
 
 KIND is DUPLICATED (the same steps), CUSTOMISED (the same role, adapted to
 the model) or STUBBED (a failure point or no-op), as tools/testing/vma
-labels its own. tests/model/fingerprints.json records, for the kernel
+labels its own; each shim header under include/linux/ or include/asm/
+starts with "Shim of <kernel header>, KIND". tests/model/fingerprints.json records, for the kernel
 version the model was last read against, the fingerprint of every such
 upstream function (kfunc.py). Without --update, fails naming each function
 whose upstream body differs in TREE, is gone, or has no record; with
@@ -31,6 +32,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 RECORD = os.path.join(HERE, "fingerprints.json")
 KIT = os.path.dirname(os.path.dirname(HERE))
 LABEL = re.compile(r"Upstream: ([A-Za-z_]\w*)\(\) in ([\w./-]+), (DUPLICATED|CUSTOMISED|STUBBED)\b")
+# A shim header (include/linux/, include/asm/) says what it stands for.
+SHIM = re.compile(r"Shim of \S+.*?,[\s*]*(DUPLICATED|CUSTOMISED|STUBBED)\b", re.S)
+SHIM_DIR = re.compile(r"/include/(linux|asm)/[^/]+\.h$")
 
 
 def labels(sources):
@@ -39,13 +43,18 @@ def labels(sources):
     errors = []
     for src in sources:
         with open(src) as f:
-            for n, line in enumerate(f, 1):
-                for m in LABEL.finditer(line):
-                    name, path, kind = m.groups()
-                    where = f"{os.path.relpath(os.path.abspath(src), KIT)}:{n}"
-                    if name in found:
-                        errors.append(f"{name}() is labelled twice: {found[name][2]} and {where}")
-                    found[name] = (path, kind, where)
+            text = f.read()
+        if SHIM_DIR.search(os.path.abspath(src)) and not SHIM.search(text[:1000]):
+            errors.append(f"{os.path.relpath(os.path.abspath(src), KIT)} has no 'Shim of "
+                          "<kernel header>, DUPLICATED|CUSTOMISED|STUBBED' label in its first "
+                          "comment: add one")
+        for n, line in enumerate(text.splitlines(), 1):
+            for m in LABEL.finditer(line):
+                name, path, kind = m.groups()
+                where = f"{os.path.relpath(os.path.abspath(src), KIT)}:{n}"
+                if name in found:
+                    errors.append(f"{name}() is labelled twice: {found[name][2]} and {where}")
+                found[name] = (path, kind, where)
     return found, errors
 
 
