@@ -71,25 +71,27 @@ def upstream(ksrc, path, name):
         return None, f"{e} in {path}"
 
 
-def main():
+def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--ksrc", required=True)
     ap.add_argument("--kver", required=True)
     ap.add_argument("--update", action="store_true")
     ap.add_argument("--result")
+    ap.add_argument("--record", default=RECORD, help=argparse.SUPPRESS)
     ap.add_argument("sources", nargs="+")
-    args = ap.parse_args()
+    args = ap.parse_args(argv)
 
     found, problems = labels(args.sources)
     if not found:
         problems.append("no 'Upstream: NAME() in PATH, KIND' label in " + " ".join(args.sources))
     try:
-        with open(RECORD) as f:
+        with open(args.record) as f:
             record = json.load(f)
     except FileNotFoundError:
         record = {"kernel": None, "functions": {}}
     except (OSError, ValueError) as e:
-        print(f"model-check: {RECORD} is unreadable ({e}); restore it from git", file=sys.stderr)
+        print(f"model-check: {args.record} is unreadable ({e}); restore it from git",
+              file=sys.stderr)
         return 1
 
     now = {}
@@ -106,11 +108,11 @@ def main():
             print("\n".join("model-check: " + p for p in problems), file=sys.stderr)
             print("model-check: nothing recorded", file=sys.stderr)
             return 1
-        with open(RECORD, "w") as f:
+        with open(args.record, "w") as f:
             json.dump({"kernel": args.kver, "functions": now}, f, indent=1, sort_keys=True)
             f.write("\n")
         print(f"model-check: recorded {len(now)} functions of Linux {args.kver} in "
-              f"{os.path.relpath(RECORD, KIT)}")
+              f"{os.path.relpath(os.path.abspath(args.record), KIT)}")
         return 0
 
     old = record.get("functions", {})
