@@ -103,7 +103,7 @@ guided-check: kernel sparse checkers ## every lab: an untouched copy fails with 
 tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
 	@$(KENV) $(MAKE) -s -C tests check BUILD=$(BUILD)/tests KSRC="$$KSRC" KVER="$$KVER" KOBJ="$$KOBJ"
 
-fingerprints-update: source ## record the upstream functions the harness models, once it was re-read against KSRC
+fingerprints-update: source ## record KSRC as the kernel the harness models (after re-reading the model)
 	@. $(BUILD)/kernel-source.mk && $(MAKE) -s -C tests model-update BUILD=$(BUILD)/tests KSRC="$$KSRC" KVER="$$KVER"
 
 bench: kernel ## harness build/run times and scenario rates
