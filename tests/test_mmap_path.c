@@ -68,7 +68,7 @@ static void private_writable_mappings_are_charged_before_the_hook(void **state)
 	user_dev_close(&c);
 }
 
-/* 7.2 and 7.3 __mmap_setup(): only pages not charged already are checked. */
+/* __mmap_setup() (7.2 and later): only pages not charged already are checked. */
 static void map_fixed_over_an_accounted_mapping_of_the_same_size_charges_nothing(void **state)
 {
 	struct user_dev c = start(HOOKS_PREPARE);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The seed-design profile: the September 2025 proposal (v1) on top of the
- * 7.2 model. ->mmap_complete runs once a new VMA is in place (a failure
+ * upstream model. ->mmap_complete runs once a new VMA is in place (a failure
  * unmaps it), ->mmap_abort only when allocating that VMA fails, and neither
  * when the mapping merges or the hook itself fails.
  */
