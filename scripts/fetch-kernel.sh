@@ -51,10 +51,11 @@ record() {
 }
 
 if [ -n "${KSRC:-}" ]; then
-	KSRC=$(cd "$KSRC" 2>/dev/null && pwd) || die "KSRC=$KSRC does not exist." \
+	# Resolve into another variable: the message must name what was given.
+	tree=$(cd "$KSRC" 2>/dev/null && pwd) || die "KSRC=$KSRC does not exist." \
 		"Set KSRC to an unpacked kernel tree, or unset it to fetch one from Debian."
-	check_tree "$KSRC"
-	record "$KSRC" "$(tree_version "$KSRC")"
+	check_tree "$tree"
+	record "$tree" "$(tree_version "$tree")"
 	exit 0
 fi
 
