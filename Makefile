@@ -16,7 +16,8 @@ export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
 # builds ship it inside the nodejs package and conflict with Debian's npm.
 PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev xz-utils \
 	perl cpio busybox-static qemu-system-x86 sparse libcmocka-dev pkg-config \
-	python3-sphinx python3-yaml graphviz chromium patch diffutils nodejs
+	python3-sphinx python3-yaml graphviz chromium patch diffutils nodejs \
+	shellcheck pyflakes3
 
 LABS := $(sort $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf)))
 # A variant is a directory with a Kbuild file: examples/<example>/<variant>/.
@@ -36,7 +37,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 	$(BUILD)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(BUILD)/labs/$(1)
 
 .PHONY: all help deps source sparse kernel modules checkers style labs lab lab-start lab-check \
-	guided-check check kit-check tests bench htmldocs docs-check upstream-docs-check slides \
+	guided-check check lint kit-check tests bench htmldocs docs-check upstream-docs-check slides \
 	slides-check clean distclean
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
@@ -103,6 +104,9 @@ guided-check: kernel sparse checkers ## every lab: an untouched copy fails with 
 	@$(KENV) . $(BUILD)/sparse.mk && export KSRC KOBJ SPARSE && \
 		CHECKERS=$(BUILD)/labs scripts/guided-check.sh $(BUILD)/guided $(LABS)
 
+lint: deps ## shellcheck and pyflakes3 on the kit's scripts, SPDX lines, shared plumbing
+	@$(KIT) lint $(CURDIR)
+
 kit-check: source ## the grading layer's tests on recorded logs, kunit_parser as oracle
 	@. $(BUILD)/kernel-source.mk && export KSRC && cd scripts && \
 		python3 -m unittest discover -s kit/tests -t . 2>&1 | tail -n 3
@@ -130,7 +134,7 @@ slides-check: deps ## slides, then render every slide in headless Chromium and c
 	@command -v npm >/dev/null || scripts/deps.sh npm
 	@$(MAKE) -s -C slides check BUILD=$(BUILD)
 
-check: style kit-check tests docs-check upstream-docs-check labs guided-check slides-check ## every test: style, grading layer, harness, docs, upstream patches, labs, guided labs, slides
+check: lint style kit-check tests docs-check upstream-docs-check labs guided-check slides-check ## every test: lint, style, grading layer, harness, docs, upstream patches, labs, guided labs, slides
 
 clean: ## remove build/ (the kernel cache in KIT_CACHE stays)
 	rm -rf $(BUILD)

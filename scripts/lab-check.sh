@@ -53,7 +53,7 @@ build_rc=$?
 style=()
 for c in checkpatch kernel-doc; do
 	"$here/scripts/style.sh" --$c "$out/style" "$work/$copy" >"$out/$c.out" 2>&1
-	style+=(--style $c $? "$out/$c.out")
+	style+=(--style "$c" "$?" "$out/$c.out")
 done
 
 # Not when the module does not build: the compiler would only say it again.

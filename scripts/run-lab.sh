@@ -32,7 +32,7 @@ die() {
 }
 
 [ -f "$lab_dir/lab.conf" ] || die "$lab_dir/lab.conf is missing." "Every lab declares its boots there."
-BOOTS= CHECK_ARGS= EXPECT_CAUGHT=
+BOOTS='' CHECK_ARGS='' EXPECT_CAUGHT=''
 . "$lab_dir/lab.conf"
 [ -n "$BOOTS" ] || die "lab.conf sets no BOOTS."
 for v in ${LAB_VARIANTS:-}; do

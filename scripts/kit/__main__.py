@@ -6,6 +6,7 @@
   verdict     LAB_OUT_DIR...
   lab-check   --lab L --copy C --out D ... (see labcheck.py)
   checks      REPORT_JSON          status<TAB>kind:name<TAB>step, for shell scripts
+  lint        ROOT                 SPDX lines, shared plumbing of the variants
 """
 
 import argparse
@@ -14,7 +15,7 @@ import json
 import os
 import sys
 
-from . import harness, labcheck, labresult, records, verdict
+from . import harness, labcheck, labresult, lint, records, verdict
 
 
 def _write(doc, path):
@@ -91,6 +92,22 @@ def cmd_checks(a):
     return 0
 
 
+def cmd_lint(a):
+    root = os.path.abspath(a.root)
+    files = lint.tracked(root)
+    ok, (nsh, npy) = lint.run_linters(root, files)
+    bad = lint.spdx(root, files) + lint.shared(root)
+    for b in bad:
+        print(f"lint: {b}")
+    if not ok or bad:
+        print("lint: fix the problems above (shellcheck names the rule: "
+              "https://www.shellcheck.net/wiki/SCnnnn)")
+        return 1
+    print(f"  LINT    shellcheck {nsh} scripts, pyflakes3 {npy} files, "
+          "SPDX lines and shared plumbing: clean")
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="kit")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -131,6 +148,10 @@ def main(argv=None):
     s = sub.add_parser("checks")
     s.add_argument("report")
     s.set_defaults(fn=cmd_checks)
+
+    s = sub.add_parser("lint")
+    s.add_argument("root")
+    s.set_defaults(fn=cmd_lint)
 
     a = p.parse_args(argv)
     return a.fn(a)
