@@ -62,6 +62,16 @@ fi
 . "$(dirname "$0")/private-apt.sh"
 private_apt_init "$apt_dir"
 
+# What the last run resolved stands until the package lists change (a new
+# linux-source) or KVER asks for another version: no apt queries then.
+if [ -f "$out" ] && [ "$out" -nt "$apt_dir/lists/.updated" ]; then
+	last_src=$(sed -n 's/^KSRC=//p' "$out") last_ver=$(sed -n 's/^KVER=//p' "$out")
+	if [ -f "$last_src/.kit-unpacked" ] && { [ -z "${KVER:-}" ] || [ "${last_ver%.*}" = "$KVER" ]; }; then
+		echo "fetch-kernel: using $last_src (Linux $last_ver)"
+		exit 0
+	fi
+fi
+
 # linux-source-X.Y packages on offer, newest first, >= min_ver.
 available=$(apt-cache "${apt_opts[@]}" pkgnames linux-source- 2>/dev/null |
 	sed -n 's/^linux-source-\([0-9]\+\.[0-9]\+\)$/\1/p' | sort -t. -k1,1nr -k2,2nr)
