@@ -32,9 +32,11 @@ def cmd_harness(a):
 def cmd_lab_result(a):
     boots = []
     for d, rc, secs, variants in a.boot:
-        boots.append({"dir": d, "qemu_exit": int(rc), "seconds": float(secs),
+        boots.append({"dir": d, "qemu_exit": rc if rc == "stall" else int(rc),
+                      "seconds": float(secs),
                       "variants": variants.split()})
-    doc = labresult.grade(a.lab, boots, a.expect_caught.split(), a.timeout, a.out_dir)
+    doc = labresult.grade(a.lab, boots, a.expect_caught.split(), a.timeout, a.out_dir,
+                          a.stall)
     _write(doc, os.path.join(a.out_dir, "result.json"))
     for line in labresult.render_failures(doc, a.out_dir):
         print(line)
@@ -124,6 +126,7 @@ def main(argv=None):
     s.add_argument("--lab", required=True)
     s.add_argument("--out-dir", required=True)
     s.add_argument("--timeout", type=int, required=True)
+    s.add_argument("--stall", type=int, required=True)
     s.add_argument("--expect-caught", default="")
     s.add_argument("--boot", nargs=4, action="append", default=[],
                    metavar=("DIR", "EXIT", "SECS", "VARIANTS"))
