@@ -6,6 +6,7 @@
   verdict     LAB_OUT_DIR...
   lab-check   --lab L --copy C --out D ... (see labcheck.py)
   checks      REPORT_JSON          status<TAB>kind:name<TAB>step, for shell scripts
+  layout      check ROOT | example-of ROOT LAB... | make-vars ROOT
   lint        ROOT                 SPDX lines, shared plumbing of the variants
 """
 
@@ -15,7 +16,7 @@ import json
 import os
 import sys
 
-from . import harness, labcheck, labresult, lint, records, verdict
+from . import harness, labcheck, labresult, layout, lint, records, verdict
 
 
 def _write(doc, path):
@@ -110,6 +111,30 @@ def cmd_lint(a):
     return 0
 
 
+def cmd_layout(a):
+    root = os.path.abspath(a.root)
+    if a.what == "example-of":
+        try:
+            print(" ".join(layout.example_of(lab) for lab in a.args))
+        except ValueError as e:
+            print(f"layout: {e}", file=sys.stderr)
+            return 2
+        return 0
+    if a.what == "make-vars":
+        print("\n".join(layout.make_vars(root)))
+        return 0
+    bad = layout.problems(root)
+    for b in bad:
+        print(f"layout: {b}")
+    if bad:
+        print("layout: an example is examples/<name>/, a lab labs/NN-<name>/; "
+              "README.md's layout section says what each needs")
+        return 1
+    print(f"  LAYOUT  {len(layout.examples(root))} examples, {len(layout.labs(root))} labs: "
+          "each has its suite, pages, API entries and README row")
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="kit")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -151,6 +176,12 @@ def main(argv=None):
     s = sub.add_parser("checks")
     s.add_argument("report")
     s.set_defaults(fn=cmd_checks)
+
+    s = sub.add_parser("layout")
+    s.add_argument("what", choices=["check", "example-of", "make-vars"])
+    s.add_argument("root")
+    s.add_argument("args", nargs="*")
+    s.set_defaults(fn=cmd_layout)
 
     s = sub.add_parser("lint")
     s.add_argument("root")
