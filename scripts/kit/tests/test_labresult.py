@@ -17,7 +17,7 @@ def grade(name):
         meta = json.load(f)
     boot = {"dir": d, "variants": meta["variants"], "qemu_exit": meta["qemu_exit"],
             "seconds": 2.5}
-    return labresult.grade(name, [boot], meta["expect_caught"], 30, HERE)
+    return labresult.grade(name, [boot], meta["expect_caught"], 30, HERE, stall=7)
 
 
 def by_name(doc):
@@ -67,6 +67,13 @@ class Verdicts(unittest.TestCase):
         self.assertIn("no verdict within 30s: the guest hung in after", v["after"]["reason"])
         self.assertEqual(v["after"]["lost"], 1)
 
+    def test_silent_guest_is_stopped_and_hung(self):
+        doc = grade("lab-stalled")
+        self.assertEqual(doc["boots"][0]["stopped"]["how"], "stall")
+        v = by_name(doc)
+        self.assertEqual(v["before"]["verdict"], "FAIL")
+        self.assertIn("no output for 7s: the guest hung in after", v["after"]["reason"])
+
     def test_oops(self):
         doc = grade("lab-oops")
         self.assertEqual(doc["boots"][0]["stopped"]["how"], "panic")
@@ -106,7 +113,7 @@ class LabCheck(unittest.TestCase):
                 for c in labcheck.lab_checks(doc, "after", "console.log")}
 
     def test_hung_guest_is_never_ok_boot(self):
-        for fx in ("lab-hung", "lab-oops", "lab-malformed"):
+        for fx in ("lab-hung", "lab-stalled", "lab-oops", "lab-malformed"):
             c = self.statuses(fx)[("boot", labcheck.BOOT)]
             self.assertEqual(c["status"], "FAIL", fx)
 
