@@ -28,6 +28,8 @@
  * case along with its verdict.
  */
 #define _GNU_SOURCE
+#include <sched.h>
+#include <time.h>
 #include <sys/ioctl.h>
 
 #include "lock-abort-uapi.h"
@@ -36,6 +38,8 @@
 #define CASE_SECS	20	/* time limit of one case */
 #define STEP_SECS	5	/* time limit of one mmap() of the drill */
 #define RACE_ROUNDS	12
+#define WINDOW_SECS	8	/* time given to revoke inside the window */
+#define WINDOW_HITS	3	/* revokes inside the window wanted */
 
 /* --- Running cases in children. */
 
@@ -325,6 +329,173 @@ static bool revoke_race(struct mapcheck *c)
 	return true;
 }
 
+/*
+ * The window between .mmap_prepare and ->mapped: a revoke there is the one
+ * the hook cannot see, and ->mapped must. A mapping process and this one
+ * share one CPU; this one runs SCHED_FIFO, so each time it wakes from a
+ * sleep it preempts the mapper wherever the mapper is, in the kernel too.
+ * The mapper's kernel stack (/proc/PID/stack) then says whether it stopped
+ * in the window: inside mmap(), past the hook (in one of the steps the
+ * core takes after it: allocating, linking or remapping the new VMA), and
+ * not in the module. Only then is the session revoked, and only if the
+ * mapper is still in that window of the same mmap() call afterwards does
+ * the call count: its mmap() must fail with ENODEV. A mapping established
+ * by it is a mapping of a session revoked before ->mapped ran.
+ */
+struct window {
+	volatile unsigned long calls;	/* the mapper's mmap() calls so far */
+	volatile unsigned long target;	/* the call revoked in its window */
+};
+
+/*
+ * Steps of mmap() that come after .mmap_prepare and before ->mapped, and
+ * before the hook of a legacy .mmap driver: allocating the VMA, and the
+ * remap the hook asked for. Not the steps around them, some of which come
+ * after ->mapped (unlocking the rmap) or after a legacy .mmap.
+ */
+static const char *const window_steps[] = {
+	"vm_area_alloc", "remap_pfn_range_complete",
+};
+
+static bool in_window(pid_t pid, const char *module)
+{
+	char path[64], buf[4096];
+	bool step = false;
+	ssize_t n;
+	size_t i;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	for (i = 0; i < ARRAY_SIZE(window_steps); i++)
+		step |= strstr(buf, window_steps[i]) != NULL;
+	return step && strstr(buf, "mmap_region") && !strstr(buf, module) &&
+	       !strstr(buf, "munmap");
+}
+
+/* The mapper: map and unmap the session until a call revoked in its window. */
+static void window_mapper(struct mapcheck *c, int fd, struct window *w)
+{
+	for (;;) {
+		unsigned long call = ++w->calls;
+		void *p = mc_mmap(c, fd, PROT_READ, MAP_SHARED, KIT_LOCK_PAGES, 0);
+
+		if (p != MAP_FAILED) {
+			munmap(p, c->size);
+			if (w->target == call)
+				_exit(1);
+		} else if (errno != ENODEV) {
+			_exit(3);
+		} else {
+			/* Revoked, but not in a window this process saw. */
+			_exit(w->target == call ? 0 : 2);
+		}
+	}
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * One round: a mapper on the session until a revoke landed in a window or
+ * time ran out. 1 if the mapper's call failed with ENODEV, 0 if no revoke
+ * landed in a window, -1 with c->why set otherwise.
+ */
+static int window_round(struct mapcheck *c, struct window *w, double end,
+			unsigned long *samples)
+{
+	struct sched_param fifo = { .sched_priority = 1 };
+	int fd = mc_open(c, O_RDWR), status, hit = 0;
+	char module[64];
+	pid_t pid;
+
+	snprintf(module, sizeof(module), "[lock_abort_%s]", c->variant);
+	w->calls = w->target = 0;
+	pid = fork();
+	if (pid == 0)
+		window_mapper(c, fd, w);
+	if (pid < 0)
+		return mc_fail(c, "fork: %s", strerror(errno)), -1;
+	if (sched_setscheduler(0, SCHED_FIFO, &fifo))
+		hit = -1, mc_fail(c, "SCHED_FIFO: %s", strerror(errno));
+	while (!hit && now() < end) {
+		unsigned long call = w->calls;
+
+		usleep(1000 + rand() % 3000);
+		++*samples;
+		if (!in_window(pid, module))
+			continue;
+		if (dev_ioctl(c, KIT_LOCK_REVOKE))
+			hit = -1, mc_fail(c, "KIT_LOCK_REVOKE failed");
+		else if (call == w->calls && in_window(pid, module))
+			w->target = call, hit = 1;
+		else
+			hit = 2;	/* the mapper moved on: no verdict */
+	}
+	fifo.sched_priority = 0;
+	sched_setscheduler(0, SCHED_OTHER, &fifo);
+	if (!hit)
+		kill(pid, SIGKILL);
+	close(fd);
+	waitpid(pid, &status, 0);
+	c->gen = 0;
+	if (hit < 0)
+		return -1;
+	if (!renew(c))
+		return -1;
+	if (hit != 1)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		return mc_fail(c, "mmap() established a mapping of a session revoked after .mmap_prepare had returned, before ->mapped: ->mapped must check the state again, under the mutex"), -1;
+	return mc_fail(c, "the mapping process: %s",
+		       WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) :
+		       WEXITSTATUS(status) == 3 ? "an errno other than ENODEV" :
+		       "failed"), -1;
+}
+
+static bool revoke_in_window(struct mapcheck *c)
+{
+	struct window *w = mmap(NULL, sizeof(*w), PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	double start = now(), end = start + WINDOW_SECS;
+	unsigned long samples = 0;
+	int hits = 0, r = 0;
+	cpu_set_t one;
+
+	if (w == MAP_FAILED)
+		return mc_fail(c, "mmap of shared memory: %s", strerror(errno));
+	/* This process and the mapper it forks share CPU 0. */
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		return mc_fail(c, "sched_setaffinity: %s", strerror(errno));
+	while (hits < WINDOW_HITS && now() < end &&
+	       (r = window_round(c, w, end, &samples)) >= 0)
+		hits += r;
+	munmap(w, sizeof(*w));
+	if (r < 0)
+		return false;
+	tap_diag("%s: %d revokes inside the window, %lu samples, %.1f s",
+		 c->variant, hits, samples, now() - start);
+	return hits > 0 ||
+	       mc_fail(c, "no revoke landed between .mmap_prepare and ->mapped in %d s (%lu samples): no verdict",
+		       WINDOW_SECS, samples);
+}
+
 /* One mmap() of the drill, in a process of its own. */
 static bool drill_step(struct mapcheck *c)
 {
@@ -374,6 +545,8 @@ static const struct mc_case cases[] = {
 	  .what = "delete_module() fails with EAGAIN while a mapping exists" },
 	{ .run = revoke_race,
 	  .what = "revoke racing mmap() in another process: bytes right, ENODEV final" },
+	{ .run = revoke_in_window,
+	  .what = "revoke between .mmap_prepare and ->mapped: no mapping of the revoked session" },
 	{ .run = fault_drill,
 	  .what = "fail-nth inside mmap(): ENOMEM, no lock left held" },
 	{ .run = nothing_leaked,
