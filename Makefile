@@ -23,6 +23,9 @@ LABS := $(sort $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf)))
 VARIANT_DIRS := $(sort $(patsubst %/Kbuild,%,$(wildcard examples/*/*/Kbuild)))
 KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch]))
 
+# The grading layer (scripts/kit/): parsers, verdicts, reports.
+KIT := PYTHONPATH=$(CURDIR)/scripts python3 -m kit
+
 # Recipes that need the kernel read what "source" and "kernel" resolved.
 KENV = . $(BUILD)/kernel-source.mk && . $(BUILD)/kernel-obj.mk &&
 
@@ -33,7 +36,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 	$(BUILD)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(BUILD)/labs/$(1)
 
 .PHONY: all help deps source sparse kernel modules checkers style labs lab lab-start lab-check \
-	guided-check check tests bench htmldocs docs-check upstream-docs-check slides \
+	guided-check check kit-check tests bench htmldocs docs-check upstream-docs-check slides \
 	slides-check clean distclean
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
@@ -81,12 +84,12 @@ style: source ## checkpatch --strict and kernel-doc -Wall on every example file
 labs: modules ## run every lab and print the verdict table
 	@rc=0; $(foreach l,$(LABS),$(call run_lab,$(l)) || rc=1;) \
 	$(KENV) echo "Lab kernel: Linux $$KVER, $$KOBJ"; \
-	scripts/verdict.sh $(addprefix $(BUILD)/labs/,$(LABS)) && [ $$rc = 0 ]
+	$(KIT) verdict $(addprefix $(BUILD)/labs/,$(LABS)) && [ $$rc = 0 ]
 
 lab: modules ## run one lab: make lab LAB=01-flags
 	@[ -n "$(LAB)" ] && [ -f labs/$(LAB)/lab.conf ] || \
 		{ echo "lab: set LAB to one of: $(LABS)"; exit 1; }
-	@$(call run_lab,$(LAB)) || true; scripts/verdict.sh $(BUILD)/labs/$(LAB)
+	@$(call run_lab,$(LAB)) || true; $(KIT) verdict $(BUILD)/labs/$(LAB)
 
 lab-start: ## copy LAB's before driver to work/LAB with TODO markers (FORCE=1: start over, HINTS=0: titles only)
 	@FORCE=$(FORCE) HINTS=$(HINTS) scripts/lab-start.sh "$(LAB)" work/$(LAB)
@@ -99,6 +102,10 @@ lab-check: kernel sparse checkers ## grade your copy in work/LAB: build, style, 
 guided-check: kernel sparse checkers ## every lab: an untouched copy fails with hints, the solution passes
 	@$(KENV) . $(BUILD)/sparse.mk && export KSRC KOBJ SPARSE && \
 		CHECKERS=$(BUILD)/labs scripts/guided-check.sh $(BUILD)/guided $(LABS)
+
+kit-check: source ## the grading layer's tests on recorded logs, kunit_parser as oracle
+	@. $(BUILD)/kernel-source.mk && export KSRC && cd scripts && \
+		python3 -m unittest discover -s kit/tests -t . 2>&1 | tail -n 3
 
 tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
 	@$(KENV) $(MAKE) -s -C tests check BUILD=$(BUILD)/tests KSRC="$$KSRC" KOBJ="$$KOBJ"
@@ -123,7 +130,7 @@ slides-check: deps ## slides, then render every slide in headless Chromium and c
 	@command -v npm >/dev/null || scripts/deps.sh npm
 	@$(MAKE) -s -C slides check BUILD=$(BUILD)
 
-check: style tests docs-check upstream-docs-check labs guided-check slides-check ## every test: style, harness, docs, upstream patches, labs, guided labs, slides
+check: style kit-check tests docs-check upstream-docs-check labs guided-check slides-check ## every test: style, grading layer, harness, docs, upstream patches, labs, guided labs, slides
 
 clean: ## remove build/ (the kernel cache in KIT_CACHE stays)
 	rm -rf $(BUILD)

@@ -10,9 +10,9 @@
 #   CHECK_ARGS     arguments for the checker, before the variant name
 #   EXPECT_CAUGHT  variants that are wrong on purpose: they pass only if the
 #                  kernel reports them (leak, lockdep, WARN), and must boot alone
-# MODULE_DIR/<variant>/ holds the variant's one .ko. Results go to
-# OUT_DIR/results ("<variant> PASS|FAIL|CAUGHT <reason>") and the logs beside,
-# with the kernel's reports during a variant in boot-N/reports.<variant>.
+# MODULE_DIR/<variant>/ holds the variant's one .ko. The logs go to
+# OUT_DIR/boot-N/ and the verdicts, graded by scripts/kit/labresult.py, to
+# OUT_DIR/result.json (kit-lab/1). Exits 1 if a variant failed.
 #
 # Environment: QEMU_ACCEL (tcg, default, or kvm), LAB_TIMEOUT (seconds per boot),
 # LAB_VARIANTS (boot only these variants, e.g. "after" for make lab-check).
@@ -53,13 +53,10 @@ esac
 
 expect_caught() { case " $EXPECT_CAUGHT " in *" $1 "*) return 0 ;; esac; return 1; }
 
-# What in a kernel log means the lab failed, whatever the checker said.
-report_re='WARNING:|BUG:|Oops|Kernel panic|kernel BUG|UBSAN:|KASAN:|unreferenced object|suspected memory leak|INFO: task .* blocked|possible (recursive|circular) locking|lock held when returning'
-
 mkdir -p "$out"
-: >"$out/results"
-rc=0
+rm -f "$out/result.json"
 boot=0
+boot_args=()
 IFS=';' read -ra groups <<<"$BOOTS"
 for group in "${groups[@]}"; do
 	read -ra variants <<<"$group"
@@ -114,76 +111,12 @@ for group in "${groups[@]}"; do
 		-serial "file:$bdir/console.log" -serial "file:$bdir/ktap.log" \
 		</dev/null >"$bdir/qemu.log" 2>&1
 	qrc=$?
-	# Serial ports deliver CRLF; the parsers below want plain lines.
+	# Serial ports deliver CRLF; people reading the logs want plain lines.
 	sed -i 's/\r$//' "$bdir/console.log" "$bdir/ktap.log"
 	secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)")
 
-	# Where the guest was when it stopped: a variant, the final scan, or boot.
-	stage=$(awk '/kit-lab: begin / { s = $NF } /kit-lab: end / { s = "" }
-		/kit-lab: kmemleak scan/ { s = "the final kmemleak scan" }
-		END { print (s == "" ? "boot or between variants" : s) }' "$bdir/console.log")
-	why=
-	if grep -q '^# kit-lab: done' "$bdir/ktap.log"; then
-		:
-	elif [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
-		why="no verdict within ${timeout_s}s: the guest hung in $stage (LAB_TIMEOUT= raises the limit)"
-	else
-		why="the guest stopped in $stage before its verdict (qemu exit $qrc)"
-	fi
-
-	for v in "${variants[@]}"; do
-		# Kernel reports between this variant's markers, plus the final
-		# kmemleak scan and boot itself, which belong to every variant here.
-		reports=$(awk -v v="$v" -v re="$report_re" '
-			/kit-lab: begin / { cur = $NF; next }
-			/kit-lab: end /   { cur = ""; next }
-			/kit-lab: kmemleak scan/ { cur = "*"; next }
-			(cur == v || cur == "*" || cur == "") && $0 ~ re { print }
-		' "$bdir/console.log" | head -n 20)
-		printf '%s' "$reports" >"$bdir/reports.$v"
-		line=$(grep -E "^(not )?ok [0-9]+ $v\$" "$bdir/ktap.log" | tail -n1)
-		# The variant's failed cases with the diagnostics that follow each,
-		# and what /init said about it (insmod, rmmod).
-		failed=$(awk -v v="$v" '
-			/^# Subtest: / { cur = $3; show = 0; next }
-			/^(not )?ok [0-9]+ / { cur = ""; next }
-			cur != v { next }
-			/^    not ok / { sub(/^    /, ""); print; show = 1; next }
-			/^    ok / { show = 0; next }
-			show && /^    # / { sub(/^    /, ""); print; next }
-			/^# / { print }
-		' "$bdir/ktap.log" | head -n 20)
-
-		if expect_caught "$v"; then
-			if [ -n "$reports" ]; then
-				verdict="CAUGHT"
-				reason="caught, as expected: $(echo "$reports" | head -n1 | sed 's/^\[[^]]*\] //')"
-			else
-				verdict="FAIL"
-				reason="NOT caught: this variant is wrong on purpose and the kernel reported nothing${why:+ ($why)}"
-			fi
-		elif [ -n "$reports" ]; then
-			verdict=FAIL reason="kernel reported: $(echo "$reports" | head -n1 | sed 's/^\[[^]]*\] //')${why:+; $why}"
-		elif [ -n "$why" ]; then
-			verdict=FAIL reason=$why
-		elif [ "${line%% *}" = ok ]; then
-			verdict=PASS reason=
-		else
-			first=$(echo "$failed" | grep -m1 '^not ok' || echo "$failed" | head -n1)
-			verdict=FAIL reason=${first:-"no result line for $v in $bdir/ktap.log"}
-		fi
-		printf '%s %s %s %s\n' "$v" "$verdict" "$secs" "$reason" >>"$out/results"
-
-		case $verdict in
-		PASS | CAUGHT) ;;
-		*)
-			rc=1
-			echo "---- $lab/$v: $reason"
-			[ -n "$failed" ] && echo "$failed" | sed 's/^/  /'
-			[ -n "$reports" ] && { echo "  kernel log ($bdir/console.log):"; echo "$reports" | sed 's/^/    /'; }
-			[ -z "$failed$reports" ] && tail -n 15 "$bdir/console.log" | sed 's/^/    /'
-			;;
-		esac
-	done
+	boot_args+=(--boot "$bdir" "$qrc" "$secs" "${variants[*]}")
 done
-exit $rc
+# The verdicts: kit-lab/1 in $out/result.json, failures printed.
+PYTHONPATH=$here/scripts python3 -m kit lab-result --lab "$lab" --out-dir "$out" \
+	--timeout "$timeout_s" --expect-caught "$EXPECT_CAUGHT" "${boot_args[@]}"
