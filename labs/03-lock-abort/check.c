@@ -38,8 +38,9 @@
 #define CASE_SECS	20	/* time limit of one case */
 #define STEP_SECS	5	/* time limit of one mmap() of the drill */
 #define RACE_ROUNDS	12
-#define WINDOW_SECS	8	/* time given to revoke inside the window */
-#define WINDOW_HITS	3	/* revokes inside the window wanted */
+#define WINDOW_SECS	15	/* time given to revoke inside the window */
+#define WINDOW_HITS	2	/* revokes inside the window wanted */
+#define WINDOW_SAMPLES	4000	/* looks at the mapper's stack, at most */
 
 /* --- Running cases in children. */
 
@@ -348,21 +349,39 @@ struct window {
 };
 
 /*
- * Steps of mmap() that come after .mmap_prepare and before ->mapped, and
- * before the hook of a legacy .mmap driver: allocating the VMA, and the
- * remap the hook asked for. Not the steps around them, some of which come
- * after ->mapped (unlocking the rmap) or after a legacy .mmap.
+ * Steps of mmap() between .mmap_prepare and ->mapped, as the lab kernel's
+ * symbols name them (static steps are inlined into __mmap_region()).
+ * Trying to merge and allocating the VMA also come before the hook of a
+ * legacy .mmap driver, which runs from inside __mmap_region() once the VMA
+ * exists. The other steps count only once the mapper was seen in
+ * mmap_action_complete(), which only an .mmap_prepare hook's action
+ * reaches: for a legacy driver they come after its hook mapped the
+ * session. Not the steps around them either, some of which come after
+ * ->mapped (unlocking the rmap in mmap_action_complete()) or after the
+ * hook of any driver.
  */
-static const char *const window_steps[] = {
-	"vm_area_alloc", "remap_pfn_range_complete",
+static const char *const window_any[] = {
+	"vma_merge_new_range", "vm_area_alloc",
+};
+static const char *const window_prepare[] = {
+	"vma_link_file", "perf_event_mmap", "remap_pfn_range_complete",
 };
 
-static bool in_window(pid_t pid, const char *module)
+static bool has_any(const char *buf, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strstr(buf, names[i]))
+			return true;
+	return false;
+}
+
+/* @pid stopped in the window; *@prepare: it was seen in an action's steps. */
+static bool in_window(pid_t pid, const char *module, bool *prepare)
 {
 	char path[64], buf[4096];
-	bool step = false;
 	ssize_t n;
-	size_t i;
 	int fd;
 
 	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
@@ -374,29 +393,39 @@ static bool in_window(pid_t pid, const char *module)
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
-	for (i = 0; i < ARRAY_SIZE(window_steps); i++)
-		step |= strstr(buf, window_steps[i]) != NULL;
-	return step && strstr(buf, "mmap_region") && !strstr(buf, module) &&
-	       !strstr(buf, "munmap");
+	if (!strstr(buf, "mmap_region") || strstr(buf, "munmap"))
+		return false;
+	*prepare |= strstr(buf, "mmap_action_complete") != NULL;
+	if (strstr(buf, module))
+		return false;
+	return has_any(buf, window_any, ARRAY_SIZE(window_any)) ||
+	       (*prepare && has_any(buf, window_prepare, ARRAY_SIZE(window_prepare)));
 }
 
-/* The mapper: map and unmap the session until a call revoked in its window. */
+/*
+ * The mapper: map the session until a call revoked in its window. It unmaps
+ * only every WINDOW_KEEP mappings, so that most of its time goes to mmap().
+ */
+#define WINDOW_KEEP	1024
+
 static void window_mapper(struct mapcheck *c, int fd, struct window *w)
 {
+	static void *kept[WINDOW_KEEP];
+	unsigned int nr = 0;
+
 	for (;;) {
 		unsigned long call = ++w->calls;
 		void *p = mc_mmap(c, fd, PROT_READ, MAP_SHARED, KIT_LOCK_PAGES, 0);
 
-		if (p != MAP_FAILED) {
-			munmap(p, c->size);
-			if (w->target == call)
-				_exit(1);
-		} else if (errno != ENODEV) {
-			_exit(3);
-		} else {
-			/* Revoked, but not in a window this process saw. */
-			_exit(w->target == call ? 0 : 2);
-		}
+		if (p == MAP_FAILED)
+			/* ENODEV: revoked, in a window this process saw or not. */
+			_exit(errno != ENODEV ? 3 : w->target == call ? 0 : 2);
+		if (w->target == call)
+			_exit(1);
+		kept[nr++] = p;
+		if (nr == WINDOW_KEEP)
+			while (nr)
+				munmap(kept[--nr], c->size);
 	}
 }
 
@@ -414,7 +443,7 @@ static double now(void)
  * landed in a window, -1 with c->why set otherwise.
  */
 static int window_round(struct mapcheck *c, struct window *w, double end,
-			unsigned long *samples)
+			unsigned long *samples, bool *prepare)
 {
 	struct sched_param fifo = { .sched_priority = 1 };
 	int fd = mc_open(c, O_RDWR), status, hit = 0;
@@ -430,16 +459,16 @@ static int window_round(struct mapcheck *c, struct window *w, double end,
 		return mc_fail(c, "fork: %s", strerror(errno)), -1;
 	if (sched_setscheduler(0, SCHED_FIFO, &fifo))
 		hit = -1, mc_fail(c, "SCHED_FIFO: %s", strerror(errno));
-	while (!hit && now() < end) {
+	while (!hit && now() < end && *samples < WINDOW_SAMPLES) {
 		unsigned long call = w->calls;
 
 		usleep(1000 + rand() % 3000);
 		++*samples;
-		if (!in_window(pid, module))
+		if (!in_window(pid, module, prepare))
 			continue;
 		if (dev_ioctl(c, KIT_LOCK_REVOKE))
 			hit = -1, mc_fail(c, "KIT_LOCK_REVOKE failed");
-		else if (call == w->calls && in_window(pid, module))
+		else if (call == w->calls && in_window(pid, module, prepare))
 			w->target = call, hit = 1;
 		else
 			hit = 2;	/* the mapper moved on: no verdict */
@@ -473,6 +502,7 @@ static bool revoke_in_window(struct mapcheck *c)
 				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	double start = now(), end = start + WINDOW_SECS;
 	unsigned long samples = 0;
+	bool prepare = false;
 	int hits = 0, r = 0;
 	cpu_set_t one;
 
@@ -483,8 +513,8 @@ static bool revoke_in_window(struct mapcheck *c)
 	CPU_SET(0, &one);
 	if (sched_setaffinity(0, sizeof(one), &one))
 		return mc_fail(c, "sched_setaffinity: %s", strerror(errno));
-	while (hits < WINDOW_HITS && now() < end &&
-	       (r = window_round(c, w, end, &samples)) >= 0)
+	while (hits < WINDOW_HITS && now() < end && samples < WINDOW_SAMPLES &&
+	       (r = window_round(c, w, end, &samples, &prepare)) >= 0)
 		hits += r;
 	munmap(w, sizeof(*w));
 	if (r < 0)
