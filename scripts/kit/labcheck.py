@@ -83,7 +83,11 @@ def lab_checks(doc, variant, console_rel):
             out.append(check("FAIL", "lab", c["name"], c["diagnostics"] + c["info"]))
     stopped = doc["boots"][v["boot"] - 1]["stopped"]
     if stopped:
-        out.append(check("FAIL", "boot", BOOT, [stopped["message"], log]))
+        # Cases that never ran are not passes: say how many were seen.
+        ran = (f"the checker reported {len(v['cases'])} of its {v['planned']} cases"
+               if v["planned"] is not None else
+               f"the checker reported {len(v['cases'])} cases and no plan")
+        out.append(check("FAIL", "boot", BOOT, [stopped["message"], ran, log]))
     elif v["init"]:
         out.append(check("FAIL", "boot", BOOT, v["init"][:4]))
     else:
@@ -146,8 +150,11 @@ def render(report, hints=True):
         if hints and h:
             for i, l in enumerate(fold(h["expect"])):
                 lines.append(("        expected: " if i == 0 else " " * 18) + l)
-        for i, d in enumerate(c["detail"][:4]):
-            lines.append(("        got:      " if i == 0 else " " * 18) + d[:120])
+        # A line is wrapped, not cut: the end of a leak report names the
+        # lines that took the reference.
+        got = [d[i:i + 120] for d in c["detail"][:4] for i in range(0, min(len(d), 360), 120)]
+        for i, d in enumerate(got):
+            lines.append(("        got:      " if i == 0 else " " * 18) + d)
         if h.get("step"):
             s = "steps" if re.search(r"[-,]", h["step"]) else "step"
             lines.append(f"        reread:   {s} {h['step']} of {page}")

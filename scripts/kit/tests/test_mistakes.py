@@ -99,5 +99,15 @@ class Seen(unittest.TestCase):
         self.assertNotIn("ENODEV", c["hint"]["expect"])
 
 
+class Stopped(unittest.TestCase):
+    def test_a_stopped_guest_says_how_many_cases_it_reported(self):
+        from kit.tests.test_labresult import grade
+        for fx in ("lab-oops", "lab-hung"):
+            boot = next(c for c in labcheck.lab_checks(grade(fx), "after", "console.log")
+                        if c["name"] == labcheck.BOOT)
+            self.assertEqual(boot["status"], "FAIL", fx)
+            self.assertTrue(any(d.startswith("the checker reported ") for d in boot["detail"]), fx)
+
+
 if __name__ == "__main__":
     unittest.main()
