@@ -50,20 +50,21 @@ problem() {
 # applied to it. Sets rc.
 run() {
 	local dir=$out/$lab/$1
-	mkdir -p "$(dirname "$dir")"
 	"$here/scripts/lab-start.sh" "$lab" "$dir/work" >"$dir.start" 2>&1 ||
 		die "lab-start failed:" "$(cat "$dir.start")"
 	[ -z "${2:-}" ] || cp "$here/$2" "$dir/work/$copy"
 	[ -z "${3:-}" ] || patch -s --no-backup-if-mismatch "$dir/work/$copy" <"$3" >"$dir.patch" 2>&1 ||
 		die "${3#"$here"/} no longer applies to $2:" "$(cat "$dir.patch")" \
 			"Write the mistake again against the solution."
-	"$here/scripts/lab-check.sh" "$lab" "$dir/work" "$dir/out" "$checkers/$lab/check" \
+	# OUT_DIR/LAB/NAME.out: every lab-check of the lab shares the harness
+	# objects it keeps beside its output directory.
+	"$here/scripts/lab-check.sh" "$lab" "$dir/work" "$dir.out" "$checkers/$lab/check" \
 		>"$dir.txt" 2>&1
 	rc=$?
 	[ $rc -le 1 ] || die "lab-check could not grade the $1 copy:" "$(cat "$dir.txt")"
 	# Its report as "status<TAB>kind:name<TAB>step" lines, one per check.
-	PYTHONPATH=$here/scripts python3 -m kit checks "$dir/out/report.json" >"$dir.checks" ||
-		die "lab-check wrote no report for the $1 copy: $dir/out/report.json"
+	PYTHONPATH=$here/scripts python3 -m kit checks "$dir.out/report.json" >"$dir.checks" ||
+		die "lab-check wrote no report for the $1 copy: $dir.out/report.json"
 }
 
 for lab in "$@"; do
@@ -115,11 +116,11 @@ for lab in "$@"; do
 	# The corpus: each mistake caught, and routed to its step first.
 	for p in "$lab_dir"/mistakes/*.patch; do
 		[ -f "$p" ] || continue
-		name=mistakes/$(basename "$p" .patch)
+		name=mistake-$(basename "$p" .patch)
 		boot=$(PYTHONPATH=$here/scripts python3 -m kit mistake "$p") || exit 2
 		LAB_CHECK_BOOT=$boot run "$name" "$after" "$p"
 		if res=$(PYTHONPATH=$here/scripts python3 -m kit mistake "$p" \
-			"$out/$lab/$name/out/report.json"); then
+			"$out/$lab/$name.out/report.json"); then
 			printf '  GUIDED  %-16s %s\n' "$lab" "$res"
 		else
 			problem "lab-check does not catch and route ${p#"$here"/}:" "$res" \

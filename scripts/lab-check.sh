@@ -47,24 +47,29 @@ rel() {
 
 start=$(date +%s.%N)
 
+# The harness and style do not need the module: they run while it builds
+# and boots. The harness keeps its objects between runs (only the copy is
+# recompiled every time), in a directory beside OUT_DIR.
+harness_log=$out/harness.log
+harness_dir=$(dirname "$out")/.harness-$lab
+rm -rf "$harness_dir/results"
+# 3. The harness suites that link the solution, with the copy in its place.
+make -s -C "$here/tests" lab BUILD="$harness_dir" REPLACE="$after" \
+	WITH="$work/$copy" DEVICE="$device" >"$harness_log" 2>&1 &
+harness_pid=$!
+# 2. Style, as "make style" checks every example.
+for c in checkpatch kernel-doc; do
+	"$here/scripts/style.sh" --$c "$out/style-$c" "$work/$copy" >"$out/$c.out" 2>&1
+	echo $? >"$out/$c.rc"
+done &
+style_pid=$!
+
 # 1. The module, as "make modules" builds every example.
 mod_dir=$out/modules
 "$here/scripts/build-module.sh" "$work" "$mod_dir/after" >"$out/build.out" 2>&1
 build_rc=$?
-
-# 2. Style, as "make style" checks every example.
-style=()
-for c in checkpatch kernel-doc; do
-	"$here/scripts/style.sh" --$c "$out/style" "$work/$copy" >"$out/$c.out" 2>&1
-	style+=(--style $c $? "$out/$c.out")
-done
-
 # Not when the module does not build: the compiler would only say it again.
-harness_log=$out/harness.log
 if [ $build_rc = 0 ]; then
-	# 3. The harness suites that link the solution, with the copy in its place.
-	make -s -C "$here/tests" lab BUILD="$out/tests" REPLACE="$after" \
-		WITH="$work/$copy" DEVICE="$device" >"$harness_log" 2>&1
 	# 4. The lab's checker in QEMU, against the copy's module as "after".
 	if [ "${LAB_CHECK_BOOT:-1}" != 0 ]; then
 		LAB_VARIANTS=after "$here/scripts/run-lab.sh" "$lab_dir" "$KOBJ" "$mod_dir" \
@@ -72,6 +77,11 @@ if [ $build_rc = 0 ]; then
 		[ $? -le 1 ] || die "run-lab.sh could not run the lab:" "$(cat "$out/lab.log")"
 	fi
 fi
+wait $harness_pid $style_pid
+style=()
+for c in checkpatch kernel-doc; do
+	style+=(--style "$c" "$(cat "$out/$c.rc")" "$out/$c.out")
+done
 opts=()
 [ "${LAB_CHECK_BOOT:-1}" != 0 ] || opts+=(--no-boot)
 grep -qx 'HINTS=0' "$work/.lab-start" 2>/dev/null && opts+=(--no-hints)
@@ -81,6 +91,6 @@ secs=$(echo "$(date +%s.%N) - $start" | bc)
 PYTHONPATH=$here/scripts python3 -m kit lab-check --lab "$lab" --copy "$(rel "$work/$copy")" \
 	--out "$out" --page "$page" --logs "$(rel "$out")" --seconds "$secs" \
 	--build-rc $build_rc --build-log "$out/build.out" "${style[@]}" \
-	--harness-log "$harness_log" --harness-results "$out/tests/results" \
+	--harness-log "$harness_log" --harness-results "$harness_dir/results" \
 	--lab-out "$out/lab" --console "$(rel "$out/lab/boot-1/console.log")" \
 	--hints "$hints" --hints "$here/labs/common/hints" "${opts[@]}"

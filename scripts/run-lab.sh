@@ -14,14 +14,17 @@
 # OUT_DIR/boot-N/ and the verdicts, graded by scripts/kit/labresult.py, to
 # OUT_DIR/result.json (kit-lab/1). Exits 1 if a variant failed.
 #
-# Environment: QEMU_ACCEL (tcg, default, or kvm), LAB_TIMEOUT (seconds per boot),
+# Environment: QEMU_ACCEL (auto, default: kvm if scripts/accel.sh's probe
+# boots, else tcg; or tcg, kvm), LAB_TIMEOUT (seconds per boot), LAB_STALL
+# (seconds without output after which a guest has hung, default 30),
 # LAB_VARIANTS (boot only these variants, e.g. "after" for make lab-check).
 set -uo pipefail
 
 lab_dir=$1 kobj=$2 mod_dir=$3 checker=$4 out=$5
 lab=$(basename "$lab_dir")
-accel=${QEMU_ACCEL:-tcg}
+accel=${QEMU_ACCEL:-auto}
 timeout_s=${LAB_TIMEOUT:-120}
+stall_s=${LAB_STALL:-30}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 die() {
@@ -32,7 +35,7 @@ die() {
 }
 
 [ -f "$lab_dir/lab.conf" ] || die "$lab_dir/lab.conf is missing." "Every lab declares its boots there."
-BOOTS= CHECK_ARGS= EXPECT_CAUGHT=
+BOOTS='' CHECK_ARGS='' EXPECT_CAUGHT=''
 . "$lab_dir/lab.conf"
 [ -n "$BOOTS" ] || die "lab.conf sets no BOOTS."
 for v in ${LAB_VARIANTS:-}; do
@@ -45,10 +48,11 @@ gen_cpio=$kobj/usr/gen_init_cpio
 [ -f "$bzimage" ] || die "no kernel at $bzimage." "Run 'make kernel' first."
 [ -x "$gen_cpio" ] || die "no $gen_cpio in the kernel object tree." "Run 'make kernel' first."
 [ -x "$checker" ] || die "no checker at $checker." "Run 'make modules' first."
+[ "$accel" != auto ] || accel=$("$here/scripts/accel.sh" "$bzimage" "${KIT_CACHE:-$out}")
 case $accel in
 tcg) accel_args=(-accel tcg) ;;
 kvm) accel_args=(-accel kvm -cpu host) ;;
-*) die "QEMU_ACCEL=$accel is not supported." "Use QEMU_ACCEL=tcg (default) or QEMU_ACCEL=kvm." ;;
+*) die "QEMU_ACCEL=$accel is not supported." "Use QEMU_ACCEL=auto (default: kvm where a probe boots, else tcg), tcg or kvm." ;;
 esac
 
 expect_caught() { case " $EXPECT_CAUGHT " in *" $1 "*) return 0 ;; esac; return 1; }
@@ -109,8 +113,26 @@ for group in "${groups[@]}"; do
 		-kernel "$bzimage" -initrd "$bdir/initramfs.cpio" \
 		-append "console=ttyS0 oops=panic panic=-1 loglevel=7 kmemleak=on" \
 		-serial "file:$bdir/console.log" -serial "file:$bdir/ktap.log" \
-		</dev/null >"$bdir/qemu.log" 2>&1
+		</dev/null >"$bdir/qemu.log" 2>&1 &
+	qpid=$!
+	# A guest that prints nothing for LAB_STALL seconds has hung: stop it
+	# then rather than at LAB_TIMEOUT.
+	# Checked five times a second, so that a guest that is done is not
+	# waited for either.
+	last=0 quiet=0 stalled=
+	while kill -0 $qpid 2>/dev/null; do
+		sleep 0.2
+		size=$(cat "$bdir/console.log" "$bdir/ktap.log" 2>/dev/null | wc -c)
+		if [ "$size" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0 last=$size; fi
+		if [ $quiet -ge $((stall_s * 5)) ]; then
+			stalled=1
+			kill $qpid 2>/dev/null
+			break
+		fi
+	done
+	wait $qpid
 	qrc=$?
+	[ -z "$stalled" ] || qrc=stall
 	# Serial ports deliver CRLF; people reading the logs want plain lines.
 	sed -i 's/\r$//' "$bdir/console.log" "$bdir/ktap.log"
 	secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)")
@@ -119,4 +141,4 @@ for group in "${groups[@]}"; do
 done
 # The verdicts: kit-lab/1 in $out/result.json, failures printed.
 PYTHONPATH=$here/scripts python3 -m kit lab-result --lab "$lab" --out-dir "$out" \
-	--timeout "$timeout_s" --expect-caught "$EXPECT_CAUGHT" "${boot_args[@]}"
+	--timeout "$timeout_s" --stall "$stall_s" --expect-caught "$EXPECT_CAUGHT" "${boot_args[@]}"

@@ -9,6 +9,7 @@
   mistake     PATCH [REPORT_JSON]  without a report: 1 if the mistake needs a boot, else 0;
                                    with one: its line of the corpus table, and what
                                    lab-check got wrong (exit 1)
+  lint        ROOT                 SPDX lines, shared plumbing of the variants
 """
 
 import argparse
@@ -17,7 +18,7 @@ import json
 import os
 import sys
 
-from . import harness, labcheck, labresult, mistakes, records, verdict
+from . import harness, labcheck, labresult, lint, mistakes, records, verdict
 
 
 def _write(doc, path):
@@ -34,9 +35,11 @@ def cmd_harness(a):
 def cmd_lab_result(a):
     boots = []
     for d, rc, secs, variants in a.boot:
-        boots.append({"dir": d, "qemu_exit": int(rc), "seconds": float(secs),
+        boots.append({"dir": d, "qemu_exit": rc if rc == "stall" else int(rc),
+                      "seconds": float(secs),
                       "variants": variants.split()})
-    doc = labresult.grade(a.lab, boots, a.expect_caught.split(), a.timeout, a.out_dir)
+    doc = labresult.grade(a.lab, boots, a.expect_caught.split(), a.timeout, a.out_dir,
+                          a.stall)
     _write(doc, os.path.join(a.out_dir, "result.json"))
     for line in labresult.render_failures(doc, a.out_dir):
         print(line)
@@ -118,6 +121,22 @@ def cmd_mistake(a):
     return 1 if problems else 0
 
 
+def cmd_lint(a):
+    root = os.path.abspath(a.root)
+    files = lint.tracked(root)
+    ok, (nsh, npy) = lint.run_linters(root, files)
+    bad = lint.spdx(root, files) + lint.shared(root)
+    for b in bad:
+        print(f"lint: {b}")
+    if not ok or bad:
+        print("lint: fix the problems above (shellcheck names the rule: "
+              "https://www.shellcheck.net/wiki/SCnnnn)")
+        return 1
+    print(f"  LINT    shellcheck {nsh} scripts, pyflakes3 {npy} files, "
+          "SPDX lines and shared plumbing: clean")
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="kit")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -134,6 +153,7 @@ def main(argv=None):
     s.add_argument("--lab", required=True)
     s.add_argument("--out-dir", required=True)
     s.add_argument("--timeout", type=int, required=True)
+    s.add_argument("--stall", type=int, required=True)
     s.add_argument("--expect-caught", default="")
     s.add_argument("--boot", nargs=4, action="append", default=[],
                    metavar=("DIR", "EXIT", "SECS", "VARIANTS"))
@@ -164,6 +184,10 @@ def main(argv=None):
     s.add_argument("patch")
     s.add_argument("report", nargs="?")
     s.set_defaults(fn=cmd_mistake)
+
+    s = sub.add_parser("lint")
+    s.add_argument("root")
+    s.set_defaults(fn=cmd_lint)
 
     a = p.parse_args(argv)
     return a.fn(a)

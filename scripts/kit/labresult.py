@@ -68,11 +68,16 @@ def reports_for(console, variant):
     return out[:MAX_REPORTS]
 
 
-def boot_stopped(ktap_text, console, qemu_exit, timeout):
-    """None if the guest finished; else how, where and a one-line message."""
-    if any(l.rstrip() == DONE for l in ktap_text.splitlines()):
+def boot_stopped(ktap_text, console, qemu_exit, timeout, stall=None):
+    """None if the guest finished; else how, where and a one-line message.
+    @qemu_exit is "stall" when run-lab stopped a guest silent for @stall s."""
+    if any(line.rstrip() == DONE for line in ktap_text.splitlines()):
         return None
     where = stage(console)
+    if qemu_exit == "stall":
+        return {"how": "stall", "where": where,
+                "message": f"no output for {stall}s: the guest hung in {where} "
+                           "(LAB_STALL= raises the limit)"}
     if qemu_exit in (124, 137):
         return {"how": "timeout", "where": where,
                 "message": f"no verdict within {timeout}s: the guest hung in {where} "
@@ -139,7 +144,7 @@ def grade_variant(name, boot_no, root, console, stopped, expect_caught):
     return v
 
 
-def grade(lab, boots, expect_caught=(), timeout=None, out_dir=None):
+def grade(lab, boots, expect_caught=(), timeout=None, out_dir=None, stall=None):
     """The kit-lab/1 document.
 
     @boots: dicts with "dir" (holding console.log and ktap.log),
@@ -148,12 +153,12 @@ def grade(lab, boots, expect_caught=(), timeout=None, out_dir=None):
     for n, b in enumerate(boots, 1):
         console = _read(os.path.join(b["dir"], "console.log"))
         ktap_text = _read(os.path.join(b["dir"], "ktap.log"))
-        stopped = boot_stopped(ktap_text, console, b["qemu_exit"], timeout)
+        stopped = boot_stopped(ktap_text, console, b["qemu_exit"], timeout, stall)
         root = ktap.parse(ktap_text)
         rel = os.path.relpath(b["dir"], out_dir) if out_dir else b["dir"]
         doc["boots"].append({"boot": n, "variants": list(b["variants"]),
                              "seconds": b["seconds"], "qemu_exit": b["qemu_exit"],
-                             "timeout": timeout, "stopped": stopped,
+                             "timeout": timeout, "stall": stall, "stopped": stopped,
                              "errors": ktap.errors(root),
                              "console": os.path.join(rel, "console.log"),
                              "ktap": os.path.join(rel, "ktap.log")})
