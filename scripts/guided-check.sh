@@ -128,6 +128,10 @@ for lab in "$@"; do
 		fi
 	done
 
+	# HINTS=0 finds a title on the page for every step.
+	HINTS=0 "$here/scripts/lab-start.sh" "$lab" "$out/$lab/hints-0" >"$out/$lab/hints-0.start" 2>&1 ||
+		problem "make lab-start HINTS=0 fails:" "$(cat "$out/$lab/hints-0.start")"
+
 	# The page numbers the same TODOs as the steps file.
 	if [ ! -f "$here/$page" ]; then
 		problem "the lab has no page, $page."

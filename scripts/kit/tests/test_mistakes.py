@@ -99,6 +99,20 @@ class Seen(unittest.TestCase):
         self.assertNotIn("ENODEV", c["hint"]["expect"])
 
 
+class NoHints(unittest.TestCase):
+    def test_hints_0_names_the_step_without_the_fix(self):
+        c = fail("harness", "t", "5", ["got this"])
+        c["hint"]["expect"] = "the fix"
+        report = {"lab": "03-lock-abort", "page": "p.rst", "copy": "c", "seconds": 1.0,
+                  "built": True, "logs": "l", "checks": [c]}
+        full = "\n".join(labcheck.render(report))
+        bare = "\n".join(labcheck.render(report, hints=False))
+        self.assertIn("the fix", full)
+        self.assertNotIn("the fix", bare)
+        self.assertIn("reread:   step 5 of p.rst", bare)
+        self.assertIn("got this", bare)
+
+
 class Stopped(unittest.TestCase):
     def test_a_stopped_guest_says_how_many_cases_it_reported(self):
         from kit.tests.test_labresult import grade
