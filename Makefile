@@ -9,6 +9,8 @@ SHELL := /bin/bash
 BUILD := $(CURDIR)/build
 # Parallel jobs for the steps that run in parallel (modules, lab boots).
 JOBS ?= $(shell nproc)
+# Runs of each benchmark in "make bench" (the median is reported).
+BENCH_REPEAT ?= 3
 # Unpacked kernel trees and lab kernels, shared by every clone on this machine.
 KIT_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mmap-prepare-kit
 export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
@@ -16,7 +18,7 @@ export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
 # Debian packages: kernel build, lab guest, examples' checks, tests, slides.
 # npm is installed by the slide targets only when missing: some nodejs
 # builds ship it inside the nodejs package and conflict with Debian's npm.
-PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev xz-utils \
+PACKAGES := python3 gcc make libc6-dev flex bison bc libelf-dev libssl-dev xz-utils \
 	perl cpio busybox-static qemu-system-x86 sparse libcmocka-dev pkg-config \
 	python3-sphinx python3-yaml graphviz chromium patch diffutils nodejs \
 	shellcheck pyflakes3
@@ -32,8 +34,15 @@ KIT := PYTHONPATH=$(CURDIR)/scripts python3 -m kit
 # Recipes that need the kernel read what "source" and "kernel" resolved.
 KENV = . $(BUILD)/kernel-source.mk && . $(BUILD)/kernel-obj.mk &&
 
-# Lab NN-name grades examples/name: $(call example_of,02-pfn-remap) = pfn-remap.
-example_of = $(patsubst $(firstword $(subst -, ,$(1)))-%,%,$(1))
+# What is derived from examples/ and labs/ (scripts/kit/layout.py), among it
+# the example each lab grades: $(call example_of,02-pfn-remap) = pfn-remap.
+# Without python3 yet (a fresh machine), "make deps" still works.
+$(BUILD)/layout.mk: $(wildcard examples/ labs/ examples/*/ examples/*/*/ labs/*/) scripts/kit/layout.py
+	@mkdir -p $(@D)
+	@command -v python3 >/dev/null || { echo "make: python3 is missing: run 'make deps' first"; exit 1; }
+	@$(KIT) layout make-vars . >$@.tmp && mv $@.tmp $@
+-include $(BUILD)/layout.mk
+example_of = $(LAB_EXAMPLE_$(1))
 # Boot lab $(1) with its example's modules and its checker; results in build/labs/$(1).
 run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 	$(BUILD)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(BUILD)/labs/$(1)
@@ -45,8 +54,8 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
 help: ## list the targets
-	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=tcg|kvm LAB=name FORCE=1):"
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
+	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=auto|tcg|kvm LAB=name JOBS=n FORCE=1):"
+	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
 		sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 16
 	@echo "Labs: $(LABS)"
 
@@ -129,8 +138,9 @@ guided-check: kernel sparse checkers ## every lab: an untouched copy fails with 
 	@$(KENV) . $(BUILD)/sparse.mk && export KSRC KOBJ SPARSE && \
 		CHECKERS=$(BUILD)/labs scripts/guided-check.sh $(BUILD)/guided $(LABS)
 
-lint: deps ## shellcheck and pyflakes3 on the kit's scripts, SPDX lines, shared plumbing
+lint: deps ## shellcheck and pyflakes3 on the kit's scripts, SPDX lines, shared plumbing, layout
 	@$(KIT) lint $(CURDIR)
+	@$(KIT) layout check $(CURDIR)
 
 kit-check: source ## the grading layer's tests on recorded logs, kunit_parser as oracle
 	@. $(BUILD)/kernel-source.mk && export KSRC && cd scripts && \
@@ -139,8 +149,9 @@ kit-check: source ## the grading layer's tests on recorded logs, kunit_parser as
 tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
 	@$(KENV) $(MAKE) -s -C tests check BUILD=$(BUILD)/tests KSRC="$$KSRC" KOBJ="$$KOBJ"
 
-bench: kernel ## harness build/run times and scenario rates
+bench: modules ## speed targets (warm make, lab-check, a lab boot) and harness rates
 	@$(KENV) $(MAKE) -s -C tests bench BUILD=$(BUILD)/tests-bench KSRC="$$KSRC" KOBJ="$$KOBJ"
+	@PYTHONPATH=$(CURDIR)/scripts python3 -m kit.bench $(CURDIR) $(BUILD)/bench $(BENCH_REPEAT)
 
 htmldocs: source ## render the porting guide to build/htmldocs (sphinx-build -W)
 	@$(MAKE) -s -C Documentation htmldocs BUILD=$(BUILD)

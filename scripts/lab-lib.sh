@@ -40,9 +40,9 @@ lab_resolve() {
 	[ -f "$steps" ] ||
 		die "lab $lab is not guided: it has no labs/$lab/steps." "Guided labs: $(guided_labs)"
 	[ -f "$hints" ] || die "guided lab $lab has steps but no labs/$lab/hints."
-	# As the Makefile does: the example is the lab's name without "NN-".
-	# shellcheck disable=SC2001
-	example=$(echo "$lab" | sed 's/^[0-9]*-//')
+	# The one rule (scripts/kit/layout.py): lab NN-<example> grades <example>.
+	example=$(PYTHONPATH=$here/scripts python3 -m kit layout example-of "$here" "$lab") ||
+		die "the lab's name is not NN-<example>."
 	for f in before after; do
 		set -- "$here/examples/$example/$f"/*.c
 		[ $# = 1 ] && [ -f "$1" ] ||

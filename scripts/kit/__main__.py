@@ -9,6 +9,7 @@
   mistake     PATCH [REPORT_JSON]  without a report: 1 if the mistake needs a boot, else 0;
                                    with one: its line of the corpus table, and what
                                    lab-check got wrong (exit 1)
+  layout      check ROOT | example-of ROOT LAB... | make-vars ROOT
   lint        ROOT                 SPDX lines, shared plumbing of the variants
 """
 
@@ -18,7 +19,7 @@ import json
 import os
 import sys
 
-from . import harness, labcheck, labresult, lint, mistakes, records, verdict
+from . import harness, labcheck, labresult, layout, lint, mistakes, records, verdict
 
 
 def _write(doc, path):
@@ -137,6 +138,30 @@ def cmd_lint(a):
     return 0
 
 
+def cmd_layout(a):
+    root = os.path.abspath(a.root)
+    if a.what == "example-of":
+        try:
+            print(" ".join(layout.example_of(lab) for lab in a.args))
+        except ValueError as e:
+            print(f"layout: {e}", file=sys.stderr)
+            return 2
+        return 0
+    if a.what == "make-vars":
+        print("\n".join(layout.make_vars(root)))
+        return 0
+    bad = layout.problems(root)
+    for b in bad:
+        print(f"layout: {b}")
+    if bad:
+        print("layout: an example is examples/<name>/, a lab labs/NN-<name>/; "
+              "README.md's layout section says what each needs")
+        return 1
+    print(f"  LAYOUT  {len(layout.examples(root))} examples, {len(layout.labs(root))} labs: "
+          "each has its suite, pages, API entries and README row")
+    return 0
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(prog="kit")
     sub = p.add_subparsers(dest="cmd", required=True)
@@ -184,6 +209,12 @@ def main(argv=None):
     s.add_argument("patch")
     s.add_argument("report", nargs="?")
     s.set_defaults(fn=cmd_mistake)
+
+    s = sub.add_parser("layout")
+    s.add_argument("what", choices=["check", "example-of", "make-vars"])
+    s.add_argument("root")
+    s.add_argument("args", nargs="*")
+    s.set_defaults(fn=cmd_layout)
 
     s = sub.add_parser("lint")
     s.add_argument("root")
