@@ -134,7 +134,7 @@ lab-check: kernel sparse checkers ## grade your copy in work/LAB: build, style, 
 		scripts/lab-check.sh "$(LAB)" work/$(LAB) $(BUILD)/lab-check/$(LAB) \
 		$(BUILD)/labs/$(LAB)/check
 
-guided-check: kernel sparse checkers ## every lab: an untouched copy fails with hints, the solution passes
+guided-check: kernel sparse checkers ## every lab: an untouched copy fails with hints, the solution passes, each mistake of labs/*/mistakes is caught and routed
 	@$(KENV) . $(BUILD)/sparse.mk && export KSRC KOBJ SPARSE && \
 		CHECKERS=$(BUILD)/labs scripts/guided-check.sh $(BUILD)/guided $(LABS)
 
