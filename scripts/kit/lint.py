@@ -23,7 +23,8 @@ import re
 import subprocess
 
 BUILD_FILES = ("Makefile", "*/Makefile", "Kbuild", "*/Kbuild", "*.mk", "*.sh",
-               "*.py", "*.c", "*.h", "*/lab.conf", ".ci/run", "labs/common/init")
+               "*.py", "*.c", "*.h", "*/lab.conf", "kernel/*.config", ".ci/run",
+               "labs/common/init")
 # Data read by the build, not build files: recorded logs, patches to send.
 NOT_BUILD = ("*/tests/fixtures/*", "Documentation/upstream/*.patch")
 SHARED = re.compile(r"/\* Shared plumbing (\d+) of (\d+): .*?\*/\n(.*?)"
