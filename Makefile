@@ -126,15 +126,15 @@ lab: modules ## run one lab: make lab LAB=01-flags
 		{ echo "lab: set LAB to one of: $(LABS)"; exit 1; }
 	@$(call run_lab,$(LAB)) || true; $(KIT) verdict $(BUILD)/labs/$(LAB)
 
-lab-start: ## copy LAB's before driver to work/LAB with TODO markers (FORCE=1: start over)
-	@FORCE=$(FORCE) scripts/lab-start.sh "$(LAB)" work/$(LAB)
+lab-start: ## copy LAB's before driver to work/LAB with TODO markers (FORCE=1: start over, HINTS=0: titles only)
+	@FORCE=$(FORCE) HINTS=$(HINTS) scripts/lab-start.sh "$(LAB)" work/$(LAB)
 
 lab-check: kernel sparse checkers ## grade your copy in work/LAB: build, style, harness, QEMU
 	@$(KENV) . $(BUILD)/sparse.mk && export KSRC KOBJ SPARSE && \
 		scripts/lab-check.sh "$(LAB)" work/$(LAB) $(BUILD)/lab-check/$(LAB) \
 		$(BUILD)/labs/$(LAB)/check
 
-guided-check: kernel sparse checkers ## every lab: an untouched copy fails with hints, the solution passes
+guided-check: kernel sparse checkers ## every lab: an untouched copy fails with hints, the solution passes, each mistake of labs/*/mistakes is caught and routed
 	@$(KENV) . $(BUILD)/sparse.mk && export KSRC KOBJ SPARSE && \
 		CHECKERS=$(BUILD)/labs scripts/guided-check.sh $(BUILD)/guided $(LABS)
 

@@ -12,6 +12,13 @@
 #   pass every check;
 # - every hint in labs/LAB/hints must match a check the solution ran, so
 #   that a renamed test or case cannot leave its hint behind;
+# - each mistake of the lab's corpus (labs/LAB/mistakes/*.patch, applied to
+#   the solution; scripts/kit/mistakes.py says why and what the header
+#   holds) must fail the checks its header names, and the first failed
+#   check that names a step must name the mistake's step and no other. A
+#   mistake that only the harness must catch is graded without the boot
+#   (LAB_CHECK_BOOT=0): the harness's checks come before the lab's in the
+#   report, so the boot could not change what is blamed first;
 # - the lab's page must number its TODOs as labs/LAB/steps does, and every
 #   lab-check line it shows (the file graded, a check, what was expected
 #   and seen, the step to reread) must be a line lab-check printed.
@@ -38,20 +45,26 @@ problem() {
 	bad=1
 }
 
-# run NAME: lab-start into OUT_DIR/LAB/NAME/work and lab-check it; with a
-# second argument, that file replaces the learner's copy first. Sets rc.
+# run NAME [FILE [PATCH]]: lab-start into OUT_DIR/LAB/NAME/work and
+# lab-check it; FILE replaces the learner's copy first, and PATCH is then
+# applied to it. Sets rc.
 run() {
 	local dir=$out/$lab/$1
 	"$here/scripts/lab-start.sh" "$lab" "$dir/work" >"$dir.start" 2>&1 ||
 		die "lab-start failed:" "$(cat "$dir.start")"
 	[ -z "${2:-}" ] || cp "$here/$2" "$dir/work/$copy"
-	"$here/scripts/lab-check.sh" "$lab" "$dir/work" "$dir/out" "$checkers/$lab/check" \
+	[ -z "${3:-}" ] || patch -s --no-backup-if-mismatch "$dir/work/$copy" <"$3" >"$dir.patch" 2>&1 ||
+		die "${3#"$here"/} no longer applies to $2:" "$(cat "$dir.patch")" \
+			"Write the mistake again against the solution."
+	# OUT_DIR/LAB/NAME.out: every lab-check of the lab shares the harness
+	# objects it keeps beside its output directory.
+	"$here/scripts/lab-check.sh" "$lab" "$dir/work" "$dir.out" "$checkers/$lab/check" \
 		>"$dir.txt" 2>&1
 	rc=$?
 	[ $rc -le 1 ] || die "lab-check could not grade the $1 copy:" "$(cat "$dir.txt")"
 	# Its report as "status<TAB>kind:name<TAB>step" lines, one per check.
-	PYTHONPATH=$here/scripts python3 -m kit checks "$dir/out/report.json" >"$dir.checks" ||
-		die "lab-check wrote no report for the $1 copy: $dir/out/report.json"
+	PYTHONPATH=$here/scripts python3 -m kit checks "$dir.out/report.json" >"$dir.checks" ||
+		die "lab-check wrote no report for the $1 copy: $dir.out/report.json"
 }
 
 for lab in "$@"; do
@@ -98,7 +111,26 @@ for lab in "$@"; do
 		done <<<"$keys"
 		[ -n "$found" ] || problem "labs/$lab/hints: \"$glob\" matches no check lab-check ran." \
 			"A test or case was renamed or removed: update the hint."
-	done < <(records "$hints" check step expect)
+	done < <(records "$hints" check step expect seen?)
+
+	# The corpus: each mistake caught, and routed to its step first.
+	for p in "$lab_dir"/mistakes/*.patch; do
+		[ -f "$p" ] || continue
+		name=mistake-$(basename "$p" .patch)
+		boot=$(PYTHONPATH=$here/scripts python3 -m kit mistake "$p") || exit 2
+		LAB_CHECK_BOOT=$boot run "$name" "$after" "$p"
+		if res=$(PYTHONPATH=$here/scripts python3 -m kit mistake "$p" \
+			"$out/$lab/$name.out/report.json"); then
+			printf '  GUIDED  %-16s %s\n' "$lab" "$res"
+		else
+			problem "lab-check does not catch and route ${p#"$here"/}:" "$res" \
+				"lab-check's output: $out/$lab/$name.txt"
+		fi
+	done
+
+	# HINTS=0 finds a title on the page for every step.
+	HINTS=0 "$here/scripts/lab-start.sh" "$lab" "$out/$lab/hints-0" >"$out/$lab/hints-0.start" 2>&1 ||
+		problem "make lab-start HINTS=0 fails:" "$(cat "$out/$lab/hints-0.start")"
 
 	# The page numbers the same TODOs as the steps file.
 	if [ ! -f "$here/$page" ]; then

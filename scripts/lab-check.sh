@@ -16,7 +16,10 @@
 # labs/common/hints).
 #
 # Environment: KSRC, KOBJ, SPARSE as the Makefile resolves them, and what
-# run-lab.sh reads. Logs and OUT_DIR/report.json (kit-lab-check/1, written
+# run-lab.sh reads; LAB_CHECK_BOOT=0 leaves the QEMU part out (guided-check
+# does so for a mistake that the harness alone must catch and route). A
+# copy made with "make lab-start HINTS=0" gets the step to reread without
+# what was expected. Logs and OUT_DIR/report.json (kit-lab-check/1, written
 # by scripts/kit/labcheck.py) stay in OUT_DIR. Exits 0 if every check
 # passed, 1 if one failed, 2 if the lab could not be graded at all.
 set -uo pipefail
@@ -68,15 +71,20 @@ build_rc=$?
 # Not when the module does not build: the compiler would only say it again.
 if [ $build_rc = 0 ]; then
 	# 4. The lab's checker in QEMU, against the copy's module as "after".
-	LAB_VARIANTS=after "$here/scripts/run-lab.sh" "$lab_dir" "$KOBJ" "$mod_dir" \
-		"$checker" "$out/lab" >"$out/lab.log" 2>&1
-	[ $? -le 1 ] || die "run-lab.sh could not run the lab:" "$(cat "$out/lab.log")"
+	if [ "${LAB_CHECK_BOOT:-1}" != 0 ]; then
+		LAB_VARIANTS=after "$here/scripts/run-lab.sh" "$lab_dir" "$KOBJ" "$mod_dir" \
+			"$checker" "$out/lab" >"$out/lab.log" 2>&1
+		[ $? -le 1 ] || die "run-lab.sh could not run the lab:" "$(cat "$out/lab.log")"
+	fi
 fi
 wait $harness_pid $style_pid
 style=()
 for c in checkpatch kernel-doc; do
 	style+=(--style "$c" "$(cat "$out/$c.rc")" "$out/$c.out")
 done
+opts=()
+[ "${LAB_CHECK_BOOT:-1}" != 0 ] || opts+=(--no-boot)
+grep -qx 'HINTS=0' "$work/.lab-start" 2>/dev/null && opts+=(--no-hints)
 
 # One report (report.json), printed; a failed check gets its hint.
 secs=$(echo "$(date +%s.%N) - $start" | bc)
@@ -85,4 +93,4 @@ PYTHONPATH=$here/scripts python3 -m kit lab-check --lab "$lab" --copy "$(rel "$w
 	--build-rc $build_rc --build-log "$out/build.out" "${style[@]}" \
 	--harness-log "$harness_log" --harness-results "$harness_dir/results" \
 	--lab-out "$out/lab" --console "$(rel "$out/lab/boot-1/console.log")" \
-	--hints "$hints" --hints "$here/labs/common/hints"
+	--hints "$hints" --hints "$here/labs/common/hints" "${opts[@]}"

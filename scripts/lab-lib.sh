@@ -75,7 +75,8 @@ guided_labs() {
 # records FILE KEY...: one tab-separated line per record of FILE, its
 # fields in the order of KEYs. A record is a group of "KEY value" lines that
 # starts with the first KEY; a line that starts with whitespace continues the
-# value above it, and lines starting with # are comments.
+# value above it, and lines starting with # are comments. A KEY written
+# "KEY?" is optional: its field is empty in a record without it.
 records() {
 	local file=$1
 	shift
@@ -86,14 +87,21 @@ records() {
 			return
 		line = ""
 		for (i = 1; i <= n; i++) {
-			if (!(k[i] in val))
+			if (!(k[i] in val) && !(k[i] in optional))
 				bad("the record that ends here has no \"" k[i] "\" line")
 			line = line (i > 1 ? "\t" : "") val[k[i]]
 		}
 		print line
 		delete val
 	}
-	BEGIN { n = split(keys, k, " "); for (i = 1; i <= n; i++) known[k[i]] = 1 }
+	BEGIN {
+		n = split(keys, k, " ")
+		for (i = 1; i <= n; i++) {
+			if (sub(/\?$/, "", k[i]))
+				optional[k[i]] = 1
+			known[k[i]] = 1
+		}
+	}
 	/^#/ || /^[ \t]*$/ { next }
 	/^[ \t]/ {
 		if (!last)

@@ -11,6 +11,9 @@
 # the driver stops everything) and a Kbuild file that builds it as the
 # solution's module. An existing WORK_DIR is never touched, unless FORCE=1
 # in the environment: then it is moved aside to WORK_DIR.old-<date> first.
+# With HINTS=0 in the environment, each marker carries only its step's
+# title, from the lab's page ("N. The title (TODO N)"), and WORK_DIR/.lab-start
+# records it, so that lab-check names the failing step without its fix.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -36,6 +39,32 @@ fi
 
 # Build the copy beside WORK_DIR and move it in place only when complete.
 table=$(records "$steps" step at todo) || exit 2
+hints=${HINTS:-1}
+case $hints in
+0)
+	# The page's step headings: "3. **The lock (TODO 3).**" or "3. The lock (TODO 3)".
+	titles=$(sed -nE 's/^([0-9]+)\. (\*\*)?(.*[^ ]) \(TODO [0-9]+[^)]*\).*/\1\t\3./p' "$here/$page")
+	table=$(printf '%s\n' "$table" | awk -F'\t' -v OFS='\t' -v titles="$titles" '
+	BEGIN {
+		n = split(titles, t, "\n")
+		for (i = 1; i <= n; i++) {
+			split(t[i], f, "\t")
+			title[f[1]] = f[2]
+		}
+	}
+	{
+		if (!($1 in title)) {
+			printf "%s has no heading \"%s. ... (TODO %s)\" for step %s\n", page, $1, $1, $1 > "/dev/stderr"
+			exit 1
+		}
+		$3 = title[$1]
+		print
+	}' page="$page") ||
+		die "HINTS=0 takes each step's title from $page, and one is missing (see above)."
+	;;
+1) ;;
+*) die "HINTS must be 0 (titles only) or 1 (the default), not '$hints'." ;;
+esac
 mkdir -p "$(dirname "$work")"
 tmp=$(mktemp -d "$(dirname "$work")/.lab-start.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
@@ -122,9 +151,11 @@ $module-y := $obj.o
 ccflags-y := -I\$(src)/$rel
 EOF
 
+echo "HINTS=$hints" >"$tmp/.lab-start"
 mv "$tmp" "$work"
 trap - EXIT
 echo "lab-start $lab: $work/$copy is $before"
-echo "  with TODO markers for steps $(printf '%s\n' "$table" | cut -f1 | sort -nu | paste -sd, -)."
+echo "  with TODO markers for steps $(printf '%s\n' "$table" | cut -f1 | sort -nu | paste -sd, -)$(
+	[ "$hints" = 1 ] || echo ", titles only")."
 echo "  Follow $page (rendered by 'make htmldocs': build/htmldocs/labs/$lab.html),"
 echo "  then grade your copy with: make lab-check LAB=$lab"

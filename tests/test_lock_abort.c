@@ -29,6 +29,37 @@ static void a_mapping_keeps_working_after_its_session_is_revoked(void **state)
 	user_dev_close(&d);
 }
 
+/* What another task does between .mmap_prepare and ->mapped. */
+static void revoke_the_session(void *file)
+{
+	assert_int_equal(user_ioctl(file, KIT_LOCK_REVOKE, 0), 0);
+}
+
+/*
+ * The hook found the session active and dropped the mutex; the session is
+ * revoked before ->mapped runs. ->mapped must see it, under the mutex, and
+ * refuse: once KIT_LOCK_REVOKE has returned, no new mapping of the session
+ * may be established.
+ */
+static void a_session_revoked_before_mapped_is_not_mapped(void **state)
+{
+	struct user_dev d = user_dev_open("lock_abort_after", KIT_LOCK_PATH,
+					  O_RDWR);
+	unsigned long addr;
+
+	fault_inject_race("mapped", revoke_the_session, d.file);
+	addr = user_mmap(d.mm, 0, SIZE, PROT_READ, MAP_SHARED, d.file, 0);
+	assert_true(fault_inject_raced());
+	if (!IS_ERR_VALUE(addr))
+		fail_msg("mmap() mapped a session revoked between .mmap_prepare and ->mapped, at %#lx: ->mapped took the reference without checking the state again",
+			 addr);
+	assert_int_equal((long)addr, -ENODEV);
+	assert_null(find_vma(d.mm, 0));
+	/* Only the file holds the revoked session now. */
+	assert_int_equal(user_ioctl(d.file, KIT_LOCK_LIVE, 0), 1);
+	user_dev_close(&d);
+}
+
 static void a_failed_mapped_leaves_close_nothing_to_put(void **state)
 {
 	struct user_dev d = user_dev_open("lock_abort_after", KIT_LOCK_PATH,
@@ -78,6 +109,7 @@ static void the_sweep_finds_the_naive_port_returning_with_the_mutex_held(void **
 static const struct CMUnitTest tests[] = {
 	HARNESS_TEST(a_mapping_keeps_working_after_its_session_is_revoked),
 	HARNESS_TEST(a_failed_mapped_leaves_close_nothing_to_put),
+	HARNESS_TEST(a_session_revoked_before_mapped_is_not_mapped),
 	HARNESS_TEST(unloading_waits_for_the_last_mapping),
 	HARNESS_TEST(nothing_leaks_at_any_failure_point_of_the_legacy_driver),
 	HARNESS_TEST(nothing_leaks_at_any_failure_point_of_the_correct_port),

@@ -124,6 +124,26 @@ static void a_kref_never_put_is_reported_with_where_it_was_set(void **state)
 	kfree(ref);
 }
 
+static void a_leaked_kref_get_is_reported_with_the_line_that_took_it(void **state)
+{
+	struct kref *ref = kmalloc(sizeof(*ref), GFP_KERNEL);
+	char *findings, want[128];
+
+	kref_init(ref);
+	kref_get(ref);
+	snprintf(want, sizeof(want),
+		 "still holds 2 reference(s); references taken at tests/test_tracking.c:%d (",
+		 __LINE__ - 3);
+	findings = harness_findings();
+	if (!strstr(findings, want))
+		fail_msg("no \"%s\" in:\n%s", want, findings);
+	free(findings);
+	report_take("leak: kmalloc");
+	report_take("leak: refcount");
+	refcount_set(&ref->refcount, 0);
+	kfree(ref);
+}
+
 static void release(struct kref *ref)
 {
 	kfree(ref);
@@ -275,6 +295,7 @@ static const struct CMUnitTest tests[] = {
 	HARNESS_TEST(freeing_a_held_mutex_is_reported),
 	HARNESS_TEST(sleeping_under_a_spinlock_is_reported),
 	HARNESS_TEST(a_kref_never_put_is_reported_with_where_it_was_set),
+	HARNESS_TEST(a_leaked_kref_get_is_reported_with_the_line_that_took_it),
 	HARNESS_TEST(a_refcount_underflow_is_reported),
 	HARNESS_TEST(a_file_reference_never_dropped_names_the_get_file_site),
 	HARNESS_TEST(a_put_page_that_drops_the_owners_reference_is_reported),

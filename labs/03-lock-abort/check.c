@@ -28,6 +28,8 @@
  * case along with its verdict.
  */
 #define _GNU_SOURCE
+#include <sched.h>
+#include <time.h>
 #include <sys/ioctl.h>
 
 #include "lock-abort-uapi.h"
@@ -36,6 +38,13 @@
 #define CASE_SECS	20	/* time limit of one case */
 #define STEP_SECS	5	/* time limit of one mmap() of the drill */
 #define RACE_ROUNDS	12
+/*
+ * The window case is bounded by its looks at the mapper, not by the guest's
+ * clock: under a loaded host the guest can calibrate its TSC wrongly and
+ * count seconds many times too fast. Its time limit is only the watchdog.
+ */
+#define WINDOW_SAMPLES	1500	/* looks at the mapper's stack, at most */
+#define WINDOW_CASE_SECS 120	/* time limit of the window case */
 
 /* --- Running cases in children. */
 
@@ -325,6 +334,206 @@ static bool revoke_race(struct mapcheck *c)
 	return true;
 }
 
+/*
+ * The window between .mmap_prepare and ->mapped: a revoke there is the one
+ * the hook cannot see, and ->mapped must. A mapping process and this one
+ * share one CPU; this one runs SCHED_FIFO, so each time it wakes from a
+ * sleep it preempts the mapper wherever the mapper is, in the kernel too.
+ * The mapper's kernel stack (/proc/PID/stack) then says whether it stopped
+ * in the window: inside mmap(), past the hook (in one of the steps the
+ * core takes after it: allocating, linking or remapping the new VMA), and
+ * not in the module. Only then is the session revoked, and only if the
+ * mapper is still in that window of the same mmap() call afterwards does
+ * the call count: its mmap() must fail with ENODEV. A mapping established
+ * by it is a mapping of a session revoked before ->mapped ran.
+ */
+struct window {
+	volatile unsigned long calls;	/* the mapper's mmap() calls so far */
+	volatile unsigned long target;	/* the call revoked in its window */
+};
+
+/*
+ * Steps of mmap() between .mmap_prepare and ->mapped, as the lab kernel's
+ * symbols name them (static steps are inlined into __mmap_region()).
+ * Trying to merge and allocating the VMA also come before the hook of a
+ * legacy .mmap driver, which runs from inside __mmap_region() once the VMA
+ * exists. The other steps count only once the mapper was seen in
+ * mmap_action_complete(), which only an .mmap_prepare hook's action
+ * reaches: for a legacy driver they come after its hook mapped the
+ * session. Not the steps around them either, some of which come after
+ * ->mapped (unlocking the rmap in mmap_action_complete()) or after the
+ * hook of any driver.
+ */
+static const char *const window_any[] = {
+	"vma_merge_new_range", "vm_area_alloc",
+};
+static const char *const window_prepare[] = {
+	"vma_link_file", "perf_event_mmap", "remap_pfn_range_complete",
+};
+
+static bool has_any(const char *buf, const char *const *names, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strstr(buf, names[i]))
+			return true;
+	return false;
+}
+
+/* @pid stopped in the window; *@prepare: it was seen in an action's steps. */
+static bool in_window(pid_t pid, const char *module, bool *prepare)
+{
+	char path[64], buf[4096];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stack", pid);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	if (!strstr(buf, "mmap_region") || strstr(buf, "munmap"))
+		return false;
+	*prepare |= strstr(buf, "mmap_action_complete") != NULL;
+	if (strstr(buf, module))
+		return false;
+	return has_any(buf, window_any, ARRAY_SIZE(window_any)) ||
+	       (*prepare && has_any(buf, window_prepare, ARRAY_SIZE(window_prepare)));
+}
+
+/*
+ * The mapper: map the session until a call revoked in its window. It unmaps
+ * only every WINDOW_KEEP mappings, so that most of its time goes to mmap().
+ */
+#define WINDOW_KEEP	1024
+
+static void window_mapper(struct mapcheck *c, int fd, struct window *w)
+{
+	static void *kept[WINDOW_KEEP];
+	unsigned int nr = 0;
+
+	for (;;) {
+		unsigned long call = ++w->calls;
+		void *p = mc_mmap(c, fd, PROT_READ, MAP_SHARED, KIT_LOCK_PAGES, 0);
+
+		if (p == MAP_FAILED)
+			/* ENODEV: revoked, in a window this process saw or not. */
+			_exit(errno != ENODEV ? 3 : w->target == call ? 0 : 2);
+		if (w->target == call)
+			_exit(1);
+		kept[nr++] = p;
+		if (nr == WINDOW_KEEP)
+			while (nr)
+				munmap(kept[--nr], c->size);
+	}
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/*
+ * One round: a mapper on the session until a revoke landed in a window or
+ * time ran out. 1 if the mapper's call failed with ENODEV, 0 if no revoke
+ * landed in a window, -1 with c->why set otherwise.
+ */
+static int window_round(struct mapcheck *c, struct window *w,
+			unsigned long *samples, bool *prepare)
+{
+	struct sched_param fifo = { .sched_priority = 1 };
+	int fd = mc_open(c, O_RDWR), status, hit = 0;
+	char module[64];
+	pid_t pid;
+
+	snprintf(module, sizeof(module), "[lock_abort_%s]", c->variant);
+	w->calls = w->target = 0;
+	pid = fork();
+	if (pid == 0)
+		window_mapper(c, fd, w);
+	if (pid < 0)
+		return mc_fail(c, "fork: %s", strerror(errno)), -1;
+	if (sched_setscheduler(0, SCHED_FIFO, &fifo))
+		hit = -1, mc_fail(c, "SCHED_FIFO: %s", strerror(errno));
+	while (!hit && *samples < WINDOW_SAMPLES) {
+		unsigned long call = w->calls;
+
+		usleep(1000 + rand() % 3000);
+		/* Some output now and then: the host stops a silent guest. */
+		if (++*samples % 250 == 0)
+			tap_diag("%s: %lu looks, no revoke inside the window yet",
+				 c->variant, *samples);
+		if (!in_window(pid, module, prepare))
+			continue;
+		if (dev_ioctl(c, KIT_LOCK_REVOKE))
+			hit = -1, mc_fail(c, "KIT_LOCK_REVOKE failed");
+		else if (call == w->calls && in_window(pid, module, prepare))
+			w->target = call, hit = 1;
+		else
+			hit = 2;	/* the mapper moved on: no verdict */
+	}
+	fifo.sched_priority = 0;
+	sched_setscheduler(0, SCHED_OTHER, &fifo);
+	if (!hit)
+		kill(pid, SIGKILL);
+	close(fd);
+	waitpid(pid, &status, 0);
+	c->gen = 0;
+	if (hit < 0)
+		return -1;
+	if (!renew(c))
+		return -1;
+	if (hit != 1)
+		return 0;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+		return 1;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 1)
+		return mc_fail(c, "mmap() established a mapping of a session revoked after .mmap_prepare had returned, before ->mapped: ->mapped must check the state again, under the mutex"), -1;
+	return mc_fail(c, "the mapping process: %s",
+		       WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) :
+		       WEXITSTATUS(status) == 3 ? "an errno other than ENODEV" :
+		       "failed"), -1;
+}
+
+static bool revoke_in_window(struct mapcheck *c)
+{
+	struct window *w = mmap(NULL, sizeof(*w), PROT_READ | PROT_WRITE,
+				MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	double start = now();
+	unsigned long samples = 0;
+	bool prepare = false;
+	int hits = 0, r = 0;
+	cpu_set_t one;
+
+	if (w == MAP_FAILED)
+		return mc_fail(c, "mmap of shared memory: %s", strerror(errno));
+	/* This process and the mapper it forks share CPU 0. */
+	CPU_ZERO(&one);
+	CPU_SET(0, &one);
+	if (sched_setaffinity(0, sizeof(one), &one))
+		return mc_fail(c, "sched_setaffinity: %s", strerror(errno));
+	/* One revoke inside the window gives the verdict. */
+	while (!hits && samples < WINDOW_SAMPLES &&
+	       (r = window_round(c, w, &samples, &prepare)) >= 0)
+		hits += r;
+	munmap(w, sizeof(*w));
+	if (r < 0)
+		return false;
+	tap_diag("%s: %d revoke inside the window, %lu samples, %.1f s",
+		 c->variant, hits, samples, now() - start);
+	return hits > 0 ||
+	       mc_fail(c, "no revoke landed between .mmap_prepare and ->mapped in %lu looks at the mapping process: no verdict",
+		       samples);
+}
+
 /* One mmap() of the drill, in a process of its own. */
 static bool drill_step(struct mapcheck *c)
 {
@@ -374,6 +583,8 @@ static const struct mc_case cases[] = {
 	  .what = "delete_module() fails with EAGAIN while a mapping exists" },
 	{ .run = revoke_race,
 	  .what = "revoke racing mmap() in another process: bytes right, ENODEV final" },
+	{ .run = revoke_in_window,
+	  .what = "revoke between .mmap_prepare and ->mapped: no mapping of the revoked session" },
 	{ .run = fault_drill,
 	  .what = "fail-nth inside mmap(): ENOMEM, no lock left held" },
 	{ .run = nothing_leaked,
@@ -397,7 +608,9 @@ int main(int argc, char **argv)
 			mc_fail(&c, "skipped: the device lock is held since \"%s\"",
 				stuck_at);
 		else
-			ok = run_limited(&c, &cases[i], CASE_SECS);
+			ok = run_limited(&c, &cases[i],
+					 cases[i].run == revoke_in_window ?
+					 WINDOW_CASE_SECS : CASE_SECS);
 		mc_report(&c, cases[i].what, ok);
 		if (c.any_timed_out && !stuck_at)
 			stuck_at = cases[i].what;

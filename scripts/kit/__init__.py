@@ -36,9 +36,10 @@ and its version; a reader refuses a schema it does not know):
     written to ``build/lab-check/<lab>/report.json``::
 
         {"schema": "kit-lab-check/1", "lab": "...", "copy": "work/<lab>/x.c",
-         "seconds": 12.0, "built": true,
+         "seconds": 12.0, "built": true, "boot": true,
          "checks": [{"status": "ok|FAIL", "kind": "build|style|harness|lab|boot|kernel",
-                     "name": "...", "detail": ["..."],
+                     "name": "...", "detail": ["what it shows"],
+                     "seen": ["all it saw, for the hints' seen globs"],
                      "hint": {"step": "3" | null, "expect": "..."} | null}]}
 
 People get renderings (:func:`kit.verdict.render`, :func:`kit.labcheck.render`,

@@ -6,6 +6,9 @@
   verdict     LAB_OUT_DIR...
   lab-check   --lab L --copy C --out D ... (see labcheck.py)
   checks      REPORT_JSON          status<TAB>kind:name<TAB>step, for shell scripts
+  mistake     PATCH [REPORT_JSON]  without a report: 1 if the mistake needs a boot, else 0;
+                                   with one: its line of the corpus table, and what
+                                   lab-check got wrong (exit 1)
   layout      check ROOT | example-of ROOT LAB... | make-vars ROOT
   lint        ROOT                 SPDX lines, shared plumbing of the variants
 """
@@ -16,7 +19,7 @@ import json
 import os
 import sys
 
-from . import harness, labcheck, labresult, layout, lint, records, verdict
+from . import harness, labcheck, labresult, layout, lint, mistakes, records, verdict
 
 
 def _write(doc, path):
@@ -68,19 +71,21 @@ def cmd_lab_check(a):
             with open(p, encoding="utf-8") as f:
                 docs.append(json.load(f))
         checks += labcheck.harness_checks(_read(a.harness_log), docs)
-        checks += labcheck.lab_checks(verdict.load(a.lab_out), "after", a.console)
+        if a.boot:
+            checks += labcheck.lab_checks(verdict.load(a.lab_out), "after", a.console)
     else:
         checks += labcheck.style_checks(
             [(t, int(rc), _read(f)) for t, rc, f in a.style])
     try:
-        hints = [h for p in a.hints for h in records.read(p, ["check", "step", "expect"])]
+        hints = [h for p in a.hints
+                 for h in records.read(p, ["check", "step", "expect"], ["seen"])]
     except records.RecordError as e:
         print(f"lab-check {a.lab}: {e}", file=sys.stderr)
         return 2
     labcheck.add_hints(checks, hints)
     report = {"schema": "kit-lab-check/1", "lab": a.lab, "copy": a.copy,
               "page": a.page, "logs": a.logs, "seconds": a.seconds,
-              "built": a.build_rc == 0, "checks": checks}
+              "built": a.build_rc == 0, "boot": a.boot, "checks": checks}
     labcheck.write(report, os.path.join(a.out, "report.json"))
     print("\n".join(labcheck.render(report, hints=a.hints_shown)))
     return 0 if all(c["status"] == "ok" for c in checks) else 1
@@ -93,6 +98,28 @@ def cmd_checks(a):
         step = (c["hint"] or {}).get("step") or "-" if c["status"] != "ok" else ""
         print(f"{c['status']}\t{c['kind']}:{c['name']}\t{step}")
     return 0
+
+
+def cmd_mistake(a):
+    try:
+        m = mistakes.read(a.patch)
+    except (OSError, mistakes.MistakeError) as e:
+        print(f"guided-check: {e}", file=sys.stderr)
+        return 2
+    if not a.report:
+        print(1 if mistakes.needs_boot(m) else 0)
+        return 0
+    with open(a.report, encoding="utf-8") as f:
+        report = json.load(f)
+    row = mistakes.summary(m, report)
+    problems = mistakes.judge(m, report)
+    print(f"{row['mistake']:<24} step {row['step']:<2} "
+          f"{'routed' if not problems else 'WRONG '} {row['seconds']:5.1f}s"
+          f"{'' if row['boot'] else ' (no boot)'}  caught by: "
+          f"{', '.join(row['caught_by']) or 'nothing'}")
+    for p in problems:
+        print(f"    {p}")
+    return 1 if problems else 0
 
 
 def cmd_lint(a):
@@ -171,11 +198,17 @@ def main(argv=None):
                    metavar=("TOOL", "RC", "FILE"))
     s.add_argument("--hints", action="append", default=[])
     s.add_argument("--no-hints", dest="hints_shown", action="store_false")
+    s.add_argument("--no-boot", dest="boot", action="store_false")
     s.set_defaults(fn=cmd_lab_check)
 
     s = sub.add_parser("checks")
     s.add_argument("report")
     s.set_defaults(fn=cmd_checks)
+
+    s = sub.add_parser("mistake")
+    s.add_argument("patch")
+    s.add_argument("report", nargs="?")
+    s.set_defaults(fn=cmd_mistake)
 
     s = sub.add_parser("layout")
     s.add_argument("what", choices=["check", "example-of", "make-vars"])

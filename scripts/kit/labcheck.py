@@ -22,9 +22,12 @@ KERNEL = "no WARNING, BUG, lockdep or kmemleak report"
 STYLE = {"checkpatch": "checkpatch --strict", "kernel-doc": "kernel-doc -Wall"}
 
 
-def check(status, kind, name, detail=()):
+def check(status, kind, name, detail=(), seen=None):
+    """@detail: what the check shows; @seen: everything it saw, which a
+    hint's "seen" glob is matched against (@detail if not given)."""
     return {"status": status, "kind": kind, "name": name,
-            "detail": list(detail), "hint": None}
+            "detail": list(detail), "seen": list(detail if seen is None else seen),
+            "hint": None}
 
 
 def build_checks(rc, log_text):
@@ -55,7 +58,8 @@ def harness_checks(log_text, docs):
             if t["status"] == "ok":
                 out.append(check("ok", "harness", t["name"]))
             else:
-                out.append(check("FAIL", "harness", t["name"], harness.details(t)))
+                out.append(check("FAIL", "harness", t["name"], harness.details(t),
+                                 t["messages"] + t["findings"] + t["teardown"]))
         never = d["lost"] - sum(1 for t in d["tests"] if t["status"] == "lost")
         if never > 0:
             out.append(check("FAIL", "harness", f"{d['suite']}: every test runs",
@@ -79,25 +83,38 @@ def lab_checks(doc, variant, console_rel):
             out.append(check("FAIL", "lab", c["name"], c["diagnostics"] + c["info"]))
     stopped = doc["boots"][v["boot"] - 1]["stopped"]
     if stopped:
-        out.append(check("FAIL", "boot", BOOT, [stopped["message"], log]))
+        # Cases that never ran are not passes: say how many were seen.
+        ran = (f"the checker reported {len(v['cases'])} of its {v['planned']} cases"
+               if v["planned"] is not None else
+               f"the checker reported {len(v['cases'])} cases and no plan")
+        out.append(check("FAIL", "boot", BOOT, [stopped["message"], ran, log]))
     elif v["init"]:
         out.append(check("FAIL", "boot", BOOT, v["init"][:4]))
     else:
         out.append(check("ok", "boot", BOOT))
     if v["reports"]:
-        out.append(check("FAIL", "kernel", KERNEL, v["reports"][:2] + [log]))
+        out.append(check("FAIL", "kernel", KERNEL, v["reports"][:2] + [log], v["reports"]))
     else:
         out.append(check("ok", "kernel", KERNEL))
     return out
 
 
+def hint_matches(h, key, seen):
+    """Hint record @h is for check @key: its "check" glob matches the key
+    and, if it has a "seen" glob, one line of what the check saw does too
+    (one failing test can mean different steps: what it saw tells which)."""
+    if not fnmatch.fnmatchcase(key, h["check"]):
+        return False
+    return "seen" not in h or any(fnmatch.fnmatchcase(d, h["seen"]) for d in seen)
+
+
 def add_hints(checks, hints):
-    """Give each failed check the first hint whose glob matches it."""
+    """Give each failed check the first hint that matches it."""
     for c in checks:
         if c["status"] == "ok":
             continue
         key = f"{c['kind']}:{c['name']}"
-        h = next((h for h in hints if fnmatch.fnmatchcase(key, h["check"])), None)
+        h = next((h for h in hints if hint_matches(h, key, c["seen"])), None)
         if h is None:
             c["hint"] = {"step": None, "expect": "no hint for this check: reread the whole page"}
         else:
@@ -119,7 +136,8 @@ def fold(text, width=66):
 
 
 def render(report, hints=True):
-    """The lines people read; @hints=False leaves out expected/reread."""
+    """The lines people read; @hints=False (lab-start HINTS=0) leaves out
+    what was expected, which tells the fix, and keeps the step to reread."""
     lab, page = report["lab"], report["page"]
     lines = [f"lab-check {lab}: {report['copy']}"]
     failed = 0
@@ -132,13 +150,18 @@ def render(report, hints=True):
         if hints and h:
             for i, l in enumerate(fold(h["expect"])):
                 lines.append(("        expected: " if i == 0 else " " * 18) + l)
-        for i, d in enumerate(c["detail"][:4]):
-            lines.append(("        got:      " if i == 0 else " " * 18) + d[:120])
-        if hints and h.get("step"):
+        # A line is wrapped, not cut: the end of a leak report names the
+        # lines that took the reference.
+        got = [d[i:i + 120] for d in c["detail"][:4] for i in range(0, min(len(d), 360), 120)]
+        for i, d in enumerate(got):
+            lines.append(("        got:      " if i == 0 else " " * 18) + d)
+        if h.get("step"):
             s = "steps" if re.search(r"[-,]", h["step"]) else "step"
             lines.append(f"        reread:   {s} {h['step']} of {page}")
     total = len(report["checks"])
     secs = round(report["seconds"])
+    if report["built"] and not report.get("boot", True):
+        lines.append(f"lab-check {lab}: LAB_CHECK_BOOT=0, so the lab kernel did not run the copy.")
     if not report["built"]:
         lines.append(f"lab-check {lab}: the module does not build, so neither the "
                      "harness nor the lab kernel ran it.")

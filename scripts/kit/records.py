@@ -11,8 +11,9 @@ class RecordError(Exception):
     pass
 
 
-def read(path, keys):
-    """The records of @path as dicts of @keys; RecordError names the line."""
+def read(path, keys, optional=()):
+    """The records of @path as dicts of @keys, and of those @optional keys
+    a record has; RecordError names the line."""
     out, cur, last = [], None, None
 
     def bad(n, msg):
@@ -39,8 +40,8 @@ def read(path, keys):
         key, _, val = line.partition(" ")
         key = key.split("\t")[0]
         val = line[len(key):].strip()
-        if key not in keys:
-            bad(n, f'unknown keyword "{key}" (expected: {" ".join(keys)})')
+        if key not in keys and key not in optional:
+            bad(n, f'unknown keyword "{key}" (expected: {" ".join(list(keys) + list(optional))})')
         if key == keys[0]:
             flush(n)
             cur = {}

@@ -15,6 +15,10 @@ static struct {
 	unsigned int armed_nth;
 	bool fired;
 	char *trace;
+	const char *race;
+	void (*race_fn)(void *arg);
+	void *race_arg;
+	bool raced;
 } fi;
 
 static unsigned int hits_of(const char *point)
@@ -51,6 +55,29 @@ void fault_inject_arm(const char *point, unsigned int nth)
 	fi.armed = point;
 	fi.armed_nth = hits_of(point) + nth;
 	fi.fired = false;
+}
+
+void fault_inject_race(const char *point, void (*fn)(void *arg), void *arg)
+{
+	fi.race = point;
+	fi.race_fn = fn;
+	fi.race_arg = arg;
+	fi.raced = false;
+}
+
+void race_point(const char *point)
+{
+	if (!fi.race || strcmp(fi.race, point))
+		return;
+	/* Once: what it does may pass this point again. */
+	fi.race = NULL;
+	fi.race_fn(fi.race_arg);
+	fi.raced = true;
+}
+
+bool fault_inject_raced(void)
+{
+	return fi.raced;
 }
 
 bool fault_inject_fired(void)

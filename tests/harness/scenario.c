@@ -111,6 +111,48 @@ static char *mmap_row_run(const char *module, const char *path,
 	return text;
 }
 
+/* Length of the line at @s, without its newline. */
+static int line_len(const char *s)
+{
+	const char *nl = strchr(s, '\n');
+
+	return nl ? nl - s : (int)strlen(s);
+}
+
+/*
+ * The first line where @a differs from @b, under the request (the first
+ * line of both) and the line above it, which are the same: what a reader
+ * needs first, before the whole of both.
+ */
+static void print_first_difference(const char *bname, const char *b,
+				   const char *aname, const char *a)
+{
+	const char *request = b, *above = NULL, *found = strstr(a, FINDINGS);
+	int line = 1;
+
+	if (!strcmp(b, a)) {
+		found = found ?: strstr(b, FINDINGS);
+		print_error("%s and %s agree, but leave findings: %.*s\n",
+			    bname, aname, line_len(found + strlen(FINDINGS)),
+			    found + strlen(FINDINGS));
+		return;
+	}
+	while (line_len(b) == line_len(a) && !strncmp(b, a, line_len(b)) &&
+	       b[line_len(b)] == '\n' && a[line_len(a)] == '\n') {
+		above = b;
+		b += line_len(b) + 1;
+		a += line_len(a) + 1;
+		line++;
+	}
+	print_error("%s and %s differ at line %d, for \"%.*s\":\n",
+		    bname, aname, line, line_len(request), request);
+	if (above && above != request)
+		print_error("  %.*s\n", line_len(above), above);
+	b = *b ? b : "(nothing more)";
+	a = *a ? a : "(nothing more)";
+	print_error("- %.*s\n+ %.*s\n", line_len(b), b, line_len(a), a);
+}
+
 void assert_rows_equivalent(const char *before, const char *after,
 			    const char *path, const struct mmap_row *rows,
 			    size_t nr)
@@ -123,8 +165,10 @@ void assert_rows_equivalent(const char *before, const char *after,
 		char *a = mmap_row_run(after, path, &rows[i]);
 
 		same = !strcmp(b, a) && !strstr(b, FINDINGS);
-		if (!same)
+		if (!same) {
+			print_first_difference(before, b, after, a);
 			print_error("%s:\n%s%s:\n%s", before, b, after, a);
+		}
 		free(b);
 		free(a);
 	}

@@ -77,8 +77,11 @@ int compat_vma_mmap(struct file *file, struct vm_area_struct *vma)
 /*
  * ->mapped sees the range, not the VMA; a changed private pointer is
  * stored. The "mapped" failure point stands for a hook that fails before
- * doing anything.
- * Upstream: call_vma_mapped() in mm/util.c, CUSTOMISED: the failure point "mapped".
+ * doing anything. The "mapped" race point is the window between
+ * .mmap_prepare and ->mapped: the VMA exists, no driver lock is held, and
+ * another task (an ioctl, say) can run there, as on another CPU.
+ * Upstream: call_vma_mapped() in mm/util.c, CUSTOMISED: the failure point
+ * "mapped" and the race point "mapped".
  */
 static int call_vma_mapped(struct vm_area_struct *vma)
 {
@@ -90,6 +93,7 @@ static int call_vma_mapped(struct vm_area_struct *vma)
 		return 0;
 	if (should_fail("mapped"))
 		return -ENOMEM;
+	race_point("mapped");
 	err = vm_ops->mapped(vma->vm_start, vma->vm_end, vma_start_pgoff(vma),
 			     vma->vm_file, &vm_private_data);
 	if (err)

@@ -22,6 +22,17 @@ void fault_inject_arm(const char *point, unsigned int nth);
 bool fault_inject_fired(void);
 void fault_inject_reset(void);
 
+/*
+ * Race points: places where the model lets something else happen between
+ * two steps of a system call, as another CPU could. A test arms one point
+ * with @fn, which runs once, the next time the model passes @point, with
+ * no lock of the model held. race_point() is what the model calls there;
+ * fault_inject_raced() says whether the armed @fn has run.
+ */
+void fault_inject_race(const char *point, void (*fn)(void *arg), void *arg);
+void race_point(const char *point);
+bool fault_inject_raced(void);
+
 size_t fault_inject_hits(const struct fault_hit **hits);
 /* The points reached so far, space separated: "may_expand_vm hook ...". */
 const char *fault_inject_trace(void);
