@@ -34,7 +34,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 
 .PHONY: all help deps source sparse kernel modules checkers style labs lab lab-start lab-check \
 	guided-check check tests bench htmldocs docs-check upstream-docs-check slides \
-	slides-check clean distclean
+	slides-check clean distclean verify verify-check verify-bench
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -122,6 +122,26 @@ slides: deps ## build the talk's slides: build/slides/index.html and slides.pdf
 slides-check: deps ## slides, then render every slide in headless Chromium and check it
 	@command -v npm >/dev/null || scripts/deps.sh npm
 	@$(MAKE) -s -C slides check BUILD=$(BUILD)
+
+# make verify: a pair's name is the directory above AFTER (examples/X/after: X).
+VERIFY_NAME = $(or $(NAME),$(shell n=$$(basename "$$(cd "$(AFTER)/.." 2>/dev/null && pwd)" | \
+	tr -c 'a-z0-9\n-' -); echo "$${n:-pair}"))
+# The battery, static, into $(1)/battery.
+verify_battery = mkdir -p $(1) && gcc -static -O2 -Wall -Wextra -Werror -pthread -Ilabs/common \
+	-o $(1)/battery verify/battery.c
+
+verify: kernel sparse ## is AFTER's mmap the same as BEFORE's? BEFORE=dir AFTER=dir [DEV=/dev/x SETUP=prog]
+	@[ -n "$(BEFORE)" ] && [ -n "$(AFTER)" ] || \
+		{ echo "verify: set BEFORE=<dir> AFTER=<dir>, each a module source directory with a Kbuild file"; exit 1; }
+	@$(call verify_battery,$(BUILD)/verify)
+	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && DEV="$(DEV)" SETUP="$(SETUP)" \
+		verify/verify.sh $(BUILD)/verify "$(VERIFY_NAME)=$(BEFORE):$(AFTER)"
+
+verify-check: kernel sparse ## verify every example pair (PASS) and every mutant in tests/verify-mutants (caught)
+	@$(call verify_battery,$(BUILD)/verify-kit)
+	@python3 -m unittest -q verify.test_report
+	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && \
+		verify/kit-check.sh $(BUILD)/verify-kit
 
 check: style tests docs-check upstream-docs-check labs guided-check slides-check ## every test: style, harness, docs, upstream patches, labs, guided labs, slides
 
