@@ -7,6 +7,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := all
 
 BUILD := $(CURDIR)/build
+# Parallel jobs for the steps that run in parallel (modules, lab boots).
+JOBS ?= $(shell nproc)
 # Unpacked kernel trees and lab kernels, shared by every clone on this machine.
 KIT_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mmap-prepare-kit
 export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
@@ -16,12 +18,16 @@ export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
 # builds ship it inside the nodejs package and conflict with Debian's npm.
 PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev xz-utils \
 	perl cpio busybox-static qemu-system-x86 sparse libcmocka-dev pkg-config \
-	python3-sphinx python3-yaml graphviz chromium patch diffutils nodejs
+	python3-sphinx python3-yaml graphviz chromium patch diffutils nodejs \
+	shellcheck pyflakes3
 
 LABS := $(sort $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf)))
 # A variant is a directory with a Kbuild file: examples/<example>/<variant>/.
 VARIANT_DIRS := $(sort $(patsubst %/Kbuild,%,$(wildcard examples/*/*/Kbuild)))
 KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch]))
+
+# The grading layer (scripts/kit/): parsers, verdicts, reports.
+KIT := PYTHONPATH=$(CURDIR)/scripts python3 -m kit
 
 # Recipes that need the kernel read what "source" and "kernel" resolved.
 KENV = . $(BUILD)/kernel-source.mk && . $(BUILD)/kernel-obj.mk &&
@@ -32,9 +38,9 @@ example_of = $(patsubst $(firstword $(subst -, ,$(1)))-%,%,$(1))
 run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 	$(BUILD)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(BUILD)/labs/$(1)
 
-.PHONY: all help deps source sparse kernel modules checkers style labs lab lab-start lab-check \
-	guided-check check tests bench htmldocs docs-check upstream-docs-check slides \
-	slides-check clean distclean verify verify-check verify-bench
+.PHONY: all help deps source sparse kernel modules module-stamps checkers style labs lab lab-start lab-check \
+	guided-check check lint kit-check tests bench htmldocs docs-check upstream-docs-check slides \
+	slides-check clean distclean verify verify-check
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -60,33 +66,56 @@ sparse: source ## a sparse the kernel accepts (built once if the system's is too
 	@. $(BUILD)/kernel-source.mk && \
 		APT_DIR=$(BUILD)/apt scripts/fetch-sparse.sh "$$KSRC" $(BUILD)/sparse.mk
 
-modules: kernel sparse checkers ## build every example variant (W=1, sparse, -Werror)
-	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && for d in $(VARIANT_DIRS); do \
-		o=$(BUILD)/modules/$${d#examples/}; \
-		scripts/build-module.sh $$d $$o || { echo "modules: $$d failed"; exit 1; }; \
-		echo "  MODULE  $$d -> $$(ls $$o/*.ko)"; \
-	done
+modules: kernel sparse checkers ## build the example variants that changed (W=1, sparse, -Werror)
+	@$(MAKE) --no-print-directory -j$(JOBS) module-stamps
 
-checkers: deps ## build each lab's static userspace checker
-	@$(foreach l,$(LABS),mkdir -p $(BUILD)/labs/$(l) && \
-		gcc -static -O2 -Wall -Wextra -Werror -Iexamples/$(call example_of,$(l)) \
-			-Ilabs/common -o $(BUILD)/labs/$(l)/check labs/$(l)/check.c || \
-		{ echo "checkers: labs/$(l)/check.c does not build"; exit 1; };)
+# A variant's module is built from its directory, its example's shared
+# headers, the lab kernel, sparse and the build script: it is rebuilt only
+# when one of them changed, and variants build in parallel.
+ifneq ($(filter module-stamps,$(MAKECMDGOALS)),)
+include $(BUILD)/kernel-obj.mk $(BUILD)/sparse.mk
+export KOBJ SPARSE
+.SECONDEXPANSION:
+example_dir = examples/$(firstword $(subst /, ,$(1)))
+module-stamps: $(patsubst examples/%,$(BUILD)/modules/%/.built,$(VARIANT_DIRS))
+$(BUILD)/modules/%/.built: $$(wildcard examples/$$*/*) $$(wildcard $$(call example_dir,$$*)/*.h) \
+		$(KOBJ)/Module.symvers $(SPARSE) scripts/build-module.sh
+	+@scripts/build-module.sh examples/$* $(@D) || { echo "modules: examples/$* failed"; exit 1; }
+	@echo "  MODULE  examples/$* -> $$(ls $(@D)/*.ko)"
+	@touch $@
+endif
+
+checkers: $(foreach l,$(LABS),$(BUILD)/labs/$(l)/check) ## build each lab's static userspace checker
+
+# A checker is rebuilt when its source or a header it may include changed.
+define checker_rule
+$(BUILD)/labs/$(1)/check: labs/$(1)/check.c $(wildcard labs/common/*.h) \
+		$(wildcard examples/$(call example_of,$(1))/*.h) | deps
+	@mkdir -p $$(@D)
+	@gcc -static -O2 -Wall -Wextra -Werror -Iexamples/$(call example_of,$(1)) \
+		-Ilabs/common -o $$@ $$< || { echo "checkers: labs/$(1)/check.c does not build"; exit 1; }
+endef
+$(foreach l,$(LABS),$(eval $(call checker_rule,$(l))))
 
 style: source ## checkpatch --strict and kernel-doc -Wall on every example file
 	@. $(BUILD)/kernel-source.mk && export KSRC && scripts/style.sh $(BUILD) $(KERNEL_FILES) || \
 		{ echo "style: checkpatch --strict or kernel-doc -Wall found problems above"; exit 1; }
 	@echo "  STYLE   checkpatch --strict and kernel-doc -Wall clean: $(words $(KERNEL_FILES)) files"
 
-labs: modules ## run every lab and print the verdict table
-	@rc=0; $(foreach l,$(LABS),$(call run_lab,$(l)) || rc=1;) \
-	$(KENV) echo "Lab kernel: Linux $$KVER, $$KOBJ"; \
-	scripts/verdict.sh $(addprefix $(BUILD)/labs/,$(LABS)) && [ $$rc = 0 ]
+labs: modules ## run every lab (JOBS guests at a time) and print the verdict table
+	@$(MAKE) --no-print-directory -O -j$(JOBS) $(addprefix lab-run-,$(LABS)) || true
+	@$(KENV) echo "Lab kernel: Linux $$KVER, $$KOBJ"; \
+	$(KIT) verdict $(addprefix $(BUILD)/labs/,$(LABS))
+
+# One lab's boots; its verdicts are in build/labs/<lab>/result.json, which
+# "labs" reads: a failed lab does not stop the others.
+lab-run-%:
+	@$(call run_lab,$*)
 
 lab: modules ## run one lab: make lab LAB=01-flags
 	@[ -n "$(LAB)" ] && [ -f labs/$(LAB)/lab.conf ] || \
 		{ echo "lab: set LAB to one of: $(LABS)"; exit 1; }
-	@$(call run_lab,$(LAB)) || true; scripts/verdict.sh $(BUILD)/labs/$(LAB)
+	@$(call run_lab,$(LAB)) || true; $(KIT) verdict $(BUILD)/labs/$(LAB)
 
 lab-start: ## copy LAB's before driver to work/LAB with TODO markers (FORCE=1: start over)
 	@FORCE=$(FORCE) scripts/lab-start.sh "$(LAB)" work/$(LAB)
@@ -99,6 +128,13 @@ lab-check: kernel sparse checkers ## grade your copy in work/LAB: build, style, 
 guided-check: kernel sparse checkers ## every lab: an untouched copy fails with hints, the solution passes
 	@$(KENV) . $(BUILD)/sparse.mk && export KSRC KOBJ SPARSE && \
 		CHECKERS=$(BUILD)/labs scripts/guided-check.sh $(BUILD)/guided $(LABS)
+
+lint: deps ## shellcheck and pyflakes3 on the kit's scripts, SPDX lines, shared plumbing
+	@$(KIT) lint $(CURDIR)
+
+kit-check: source ## the grading layer's tests on recorded logs, kunit_parser as oracle
+	@. $(BUILD)/kernel-source.mk && export KSRC && cd scripts && \
+		python3 -m unittest discover -s kit/tests -t . 2>&1 | tail -n 3
 
 tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
 	@$(KENV) $(MAKE) -s -C tests check BUILD=$(BUILD)/tests KSRC="$$KSRC" KOBJ="$$KOBJ"
@@ -138,12 +174,12 @@ verify: kernel sparse ## is AFTER's mmap the same as BEFORE's? BEFORE=dir AFTER=
 		verify/verify.sh $(BUILD)/verify "$(VERIFY_NAME)=$(BEFORE):$(AFTER)"
 
 verify-check: kernel sparse ## verify every example pair (PASS) and every mutant in tests/verify-mutants (caught)
-	@$(call verify_battery,$(BUILD)/verify-kit)
+	@$(call verify_battery,$(BUILD)/verify-self)
 	@python3 -m unittest -q verify.test_report
 	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && \
-		verify/kit-check.sh $(BUILD)/verify-kit
+		verify/selftest.sh $(BUILD)/verify-kit
 
-check: style tests docs-check upstream-docs-check labs guided-check slides-check ## every test: style, harness, docs, upstream patches, labs, guided labs, slides
+check: lint style kit-check tests docs-check upstream-docs-check labs verify-check guided-check slides-check ## every test: lint, style, grading layer, harness, docs, upstream patches, labs, verify, guided labs, slides
 
 clean: ## remove build/ (the kernel cache in KIT_CACHE stays)
 	rm -rf $(BUILD)

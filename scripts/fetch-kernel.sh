@@ -51,15 +51,26 @@ record() {
 }
 
 if [ -n "${KSRC:-}" ]; then
-	KSRC=$(cd "$KSRC" 2>/dev/null && pwd) || die "KSRC=$KSRC does not exist." \
+	# Resolve into another variable: the message must name what was given.
+	tree=$(cd "$KSRC" 2>/dev/null && pwd) || die "KSRC=$KSRC does not exist." \
 		"Set KSRC to an unpacked kernel tree, or unset it to fetch one from Debian."
-	check_tree "$KSRC"
-	record "$KSRC" "$(tree_version "$KSRC")"
+	check_tree "$tree"
+	record "$tree" "$(tree_version "$tree")"
 	exit 0
 fi
 
 . "$(dirname "$0")/private-apt.sh"
 private_apt_init "$apt_dir"
+
+# What the last run resolved stands until the package lists change (a new
+# linux-source) or KVER asks for another version: no apt queries then.
+if [ -f "$out" ] && [ "$out" -nt "$apt_dir/lists/.updated" ]; then
+	last_src=$(sed -n 's/^KSRC=//p' "$out") last_ver=$(sed -n 's/^KVER=//p' "$out")
+	if [ -f "$last_src/.kit-unpacked" ] && { [ -z "${KVER:-}" ] || [ "${last_ver%.*}" = "$KVER" ]; }; then
+		echo "fetch-kernel: using $last_src (Linux $last_ver)"
+		exit 0
+	fi
+fi
 
 # linux-source-X.Y packages on offer, newest first, >= min_ver.
 available=$(apt-cache "${apt_opts[@]}" pkgnames linux-source- 2>/dev/null |

@@ -49,6 +49,9 @@ run() {
 		>"$dir.txt" 2>&1
 	rc=$?
 	[ $rc -le 1 ] || die "lab-check could not grade the $1 copy:" "$(cat "$dir.txt")"
+	# Its report as "status<TAB>kind:name<TAB>step" lines, one per check.
+	PYTHONPATH=$here/scripts python3 -m kit checks "$dir/out/report.json" >"$dir.checks" ||
+		die "lab-check wrote no report for the $1 copy: $dir/out/report.json"
 }
 
 for lab in "$@"; do
@@ -60,7 +63,7 @@ for lab in "$@"; do
 	t0=$(date +%s)
 	run untouched
 	t1=$(date +%s)
-	checks=$out/$lab/untouched/out/checks
+	checks=$out/$lab/untouched.checks
 	nfail=$(grep -c '^FAIL' "$checks")
 	if [ $rc = 0 ]; then
 		problem "lab-check passes an untouched lab-start copy: the lab grades nothing." \
@@ -78,7 +81,7 @@ for lab in "$@"; do
 	t2=$(date +%s)
 	if [ $rc = 0 ]; then
 		printf '  GUIDED  %-16s solution (%s): all %d checks pass (%ds)\n' \
-			"$lab" "$after" "$(wc -l <"$out/$lab/solution/out/checks")" $((t2 - t1))
+			"$lab" "$after" "$(wc -l <"$out/$lab/solution.checks")" $((t2 - t1))
 	else
 		problem "lab-check fails the solution, $after:" "$(grep -A4 '^  FAIL' "$out/$lab/solution.txt")" \
 			"(the hints and the page are checked against a passing solution only)"
@@ -86,7 +89,7 @@ for lab in "$@"; do
 	fi
 
 	# Every hint of the lab matches a check of the solution's run.
-	keys=$(cut -f2 "$out/$lab/solution/out/checks")
+	keys=$(cut -f2 "$out/$lab/solution.checks")
 	while IFS=$'\t' read -r glob _; do
 		found=
 		while read -r key; do

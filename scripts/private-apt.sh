@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash # sourced by the fetch scripts, which are bash
 #
 # Sourced by the fetch scripts: apt with a private state directory, pointed at
 # the Debian mirror this machine is already configured with. The system's apt

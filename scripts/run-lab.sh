@@ -11,19 +11,22 @@
 #   EXPECT_CAUGHT  variants that are wrong on purpose: they pass only if the
 #                  kernel reports them (leak, lockdep, WARN), and must boot alone
 # Files in LAB_DIR/guest/, if any, go to the guest's /lab/ too.
-# MODULE_DIR/<variant>/ holds the variant's one .ko. Results go to
-# OUT_DIR/results ("<variant> PASS|FAIL|CAUGHT <reason>") and the logs beside,
-# with the kernel's reports during a variant in boot-N/reports.<variant>.
+# MODULE_DIR/<variant>/ holds the variant's one .ko. The logs go to
+# OUT_DIR/boot-N/ and the verdicts, graded by scripts/kit/labresult.py, to
+# OUT_DIR/result.json (kit-lab/1). Exits 1 if a variant failed.
 #
-# Environment: QEMU_ACCEL (tcg, default, or kvm), LAB_TIMEOUT (seconds per boot),
+# Environment: QEMU_ACCEL (auto, default: kvm if scripts/accel.sh's probe
+# boots, else tcg; or tcg, kvm), LAB_TIMEOUT (seconds per boot), LAB_STALL
+# (seconds without output after which a guest has hung, default 30),
 # LAB_VARIANTS (boot only these variants, e.g. "after" for make lab-check),
 # LAB_SCAN_EACH=1 (a kmemleak scan after each variant, not once per boot).
 set -uo pipefail
 
 lab_dir=$1 kobj=$2 mod_dir=$3 checker=$4 out=$5
 lab=$(basename "$lab_dir")
-accel=${QEMU_ACCEL:-tcg}
+accel=${QEMU_ACCEL:-auto}
 timeout_s=${LAB_TIMEOUT:-120}
+stall_s=${LAB_STALL:-30}
 here=$(cd "$(dirname "$0")/.." && pwd)
 
 die() {
@@ -34,7 +37,7 @@ die() {
 }
 
 [ -f "$lab_dir/lab.conf" ] || die "$lab_dir/lab.conf is missing." "Every lab declares its boots there."
-BOOTS= CHECK_ARGS= EXPECT_CAUGHT=
+BOOTS='' CHECK_ARGS='' EXPECT_CAUGHT=''
 . "$lab_dir/lab.conf"
 [ -n "$BOOTS" ] || die "lab.conf sets no BOOTS."
 for v in ${LAB_VARIANTS:-}; do
@@ -47,21 +50,19 @@ gen_cpio=$kobj/usr/gen_init_cpio
 [ -f "$bzimage" ] || die "no kernel at $bzimage." "Run 'make kernel' first."
 [ -x "$gen_cpio" ] || die "no $gen_cpio in the kernel object tree." "Run 'make kernel' first."
 [ -x "$checker" ] || die "no checker at $checker." "Run 'make modules' first."
+[ "$accel" != auto ] || accel=$("$here/scripts/accel.sh" "$bzimage" "${KIT_CACHE:-$out}")
 case $accel in
 tcg) accel_args=(-accel tcg) ;;
 kvm) accel_args=(-accel kvm -cpu host) ;;
-*) die "QEMU_ACCEL=$accel is not supported." "Use QEMU_ACCEL=tcg (default) or QEMU_ACCEL=kvm." ;;
+*) die "QEMU_ACCEL=$accel is not supported." "Use QEMU_ACCEL=auto (default: kvm where a probe boots, else tcg), tcg or kvm." ;;
 esac
 
 expect_caught() { case " $EXPECT_CAUGHT " in *" $1 "*) return 0 ;; esac; return 1; }
 
-# What in a kernel log means the lab failed, whatever the checker said.
-report_re='WARNING:|BUG:|Oops|Kernel panic|kernel BUG|UBSAN:|KASAN:|unreferenced object|suspected memory leak|INFO: task .* blocked|possible (recursive|circular) locking|lock held when returning'
-
 mkdir -p "$out"
-: >"$out/results"
-rc=0
+rm -f "$out/result.json"
 boot=0
+boot_args=()
 IFS=';' read -ra groups <<<"$BOOTS"
 for group in "${groups[@]}"; do
 	read -ra variants <<<"$group"
@@ -118,78 +119,32 @@ for group in "${groups[@]}"; do
 		-kernel "$bzimage" -initrd "$bdir/initramfs.cpio" \
 		-append "console=ttyS0 oops=panic panic=-1 loglevel=7 kmemleak=on" \
 		-serial "file:$bdir/console.log" -serial "file:$bdir/ktap.log" \
-		</dev/null >"$bdir/qemu.log" 2>&1
+		</dev/null >"$bdir/qemu.log" 2>&1 &
+	qpid=$!
+	# A guest that prints nothing for LAB_STALL seconds has hung: stop it
+	# then rather than at LAB_TIMEOUT.
+	# Checked five times a second, so that a guest that is done is not
+	# waited for either.
+	last=0 quiet=0 stalled=
+	while kill -0 $qpid 2>/dev/null; do
+		sleep 0.2
+		size=$(cat "$bdir/console.log" "$bdir/ktap.log" 2>/dev/null | wc -c)
+		if [ "$size" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0 last=$size; fi
+		if [ $quiet -ge $((stall_s * 5)) ]; then
+			stalled=1
+			kill $qpid 2>/dev/null
+			break
+		fi
+	done
+	wait $qpid
 	qrc=$?
-	# Serial ports deliver CRLF; the parsers below want plain lines.
+	[ -z "$stalled" ] || qrc=stall
+	# Serial ports deliver CRLF; people reading the logs want plain lines.
 	sed -i 's/\r$//' "$bdir/console.log" "$bdir/ktap.log"
 	secs=$(printf '%.1f' "$(echo "$(date +%s.%N) - $start" | bc)")
 
-	# Where the guest was when it stopped: a variant, the final scan, or boot.
-	stage=$(awk '/kit-lab: begin / { s = $NF } /kit-lab: end / { s = "" }
-		/kit-lab: kmemleak scan/ { s = "the final kmemleak scan" }
-		END { print (s == "" ? "boot or between variants" : s) }' "$bdir/console.log")
-	why=
-	if grep -q '^# kit-lab: done' "$bdir/ktap.log"; then
-		:
-	elif [ $qrc -eq 124 ] || [ $qrc -eq 137 ]; then
-		why="no verdict within ${timeout_s}s: the guest hung in $stage (LAB_TIMEOUT= raises the limit)"
-	else
-		why="the guest stopped in $stage before its verdict (qemu exit $qrc)"
-	fi
-
-	for v in "${variants[@]}"; do
-		# Kernel reports between this variant's markers, plus the final
-		# kmemleak scan and boot itself, which belong to every variant here.
-		reports=$(awk -v v="$v" -v re="$report_re" '
-			/kit-lab: begin / { cur = $NF; next }
-			/kit-lab: end /   { cur = ""; next }
-			/kit-lab: kmemleak scan/ { cur = "*"; next }
-			(cur == v || cur == "*" || cur == "") && $0 ~ re { print }
-		' "$bdir/console.log" | head -n 20)
-		printf '%s' "$reports" >"$bdir/reports.$v"
-		line=$(grep -E "^(not )?ok [0-9]+ $v\$" "$bdir/ktap.log" | tail -n1)
-		# The variant's failed cases with the diagnostics that follow each,
-		# and what /init said about it (insmod, rmmod).
-		failed=$(awk -v v="$v" '
-			/^# Subtest: / { cur = $3; show = 0; next }
-			/^(not )?ok [0-9]+ / { cur = ""; next }
-			cur != v { next }
-			/^    not ok / { sub(/^    /, ""); print; show = 1; next }
-			/^    ok / { show = 0; next }
-			show && /^    # / { sub(/^    /, ""); print; next }
-			/^# / { print }
-		' "$bdir/ktap.log" | head -n 20)
-
-		if expect_caught "$v"; then
-			if [ -n "$reports" ]; then
-				verdict="CAUGHT"
-				reason="caught, as expected: $(echo "$reports" | head -n1 | sed 's/^\[[^]]*\] //')"
-			else
-				verdict="FAIL"
-				reason="NOT caught: this variant is wrong on purpose and the kernel reported nothing${why:+ ($why)}"
-			fi
-		elif [ -n "$reports" ]; then
-			verdict=FAIL reason="kernel reported: $(echo "$reports" | head -n1 | sed 's/^\[[^]]*\] //')${why:+; $why}"
-		elif [ -n "$why" ]; then
-			verdict=FAIL reason=$why
-		elif [ "${line%% *}" = ok ]; then
-			verdict=PASS reason=
-		else
-			first=$(echo "$failed" | grep -m1 '^not ok' || echo "$failed" | head -n1)
-			verdict=FAIL reason=${first:-"no result line for $v in $bdir/ktap.log"}
-		fi
-		printf '%s %s %s %s\n' "$v" "$verdict" "$secs" "$reason" >>"$out/results"
-
-		case $verdict in
-		PASS | CAUGHT) ;;
-		*)
-			rc=1
-			echo "---- $lab/$v: $reason"
-			[ -n "$failed" ] && echo "$failed" | sed 's/^/  /'
-			[ -n "$reports" ] && { echo "  kernel log ($bdir/console.log):"; echo "$reports" | sed 's/^/    /'; }
-			[ -z "$failed$reports" ] && tail -n 15 "$bdir/console.log" | sed 's/^/    /'
-			;;
-		esac
-	done
+	boot_args+=(--boot "$bdir" "$qrc" "$secs" "${variants[*]}")
 done
-exit $rc
+# The verdicts: kit-lab/1 in $out/result.json, failures printed.
+PYTHONPATH=$here/scripts python3 -m kit lab-result --lab "$lab" --out-dir "$out" \
+	--timeout "$timeout_s" --stall "$stall_s" --expect-caught "$EXPECT_CAUGHT" "${boot_args[@]}"

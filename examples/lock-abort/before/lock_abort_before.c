@@ -27,6 +27,7 @@
 
 #include "../lock-abort-uapi.h"
 
+/* Shared plumbing 1 of 3: every variant has it byte for byte (make lint). */
 #define KIT_LOCK_SIZE	(KIT_LOCK_PAGES * PAGE_SIZE)
 
 enum kit_lock_state {
@@ -109,6 +110,8 @@ static void kit_lock_put(struct kit_lock_session *s)
 	kref_put(&s->ref, kit_lock_free);
 }
 
+/* End of shared plumbing 1 of 3. */
+
 /**
  * kit_lock_vm_open() - count a VMA copied from a mapping
  * @vma: the copy made by a split, fork or mremap() move
@@ -183,6 +186,7 @@ unlock:
 	return ret;
 }
 
+/* Shared plumbing 2 of 3: every variant has it byte for byte (make lint). */
 /**
  * kit_lock_open() - bind a new file to the active session, if any
  * @inode: the device inode
@@ -299,6 +303,8 @@ static long kit_lock_ioctl(struct file *file, unsigned int cmd,
 	return -ENOTTY;
 }
 
+/* End of shared plumbing 2 of 3. */
+
 static const struct file_operations kit_lock_fops = {
 	.owner = THIS_MODULE,
 	.open = kit_lock_open,
@@ -307,6 +313,7 @@ static const struct file_operations kit_lock_fops = {
 	.mmap = kit_lock_mmap,
 };
 
+/* Shared plumbing 3 of 3: every variant has it byte for byte (make lint). */
 static struct miscdevice kit_lock_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = KIT_LOCK_NAME,
@@ -348,6 +355,7 @@ static void __exit kit_lock_exit(void)
 
 module_init(kit_lock_init);
 module_exit(kit_lock_exit);
+/* End of shared plumbing 3 of 3. */
 
 MODULE_DESCRIPTION("mmap_prepare kit: revocable session, legacy .mmap");
 MODULE_LICENSE("GPL");

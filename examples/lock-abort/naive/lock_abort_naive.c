@@ -29,6 +29,7 @@
 
 #include "../lock-abort-uapi.h"
 
+/* Shared plumbing 1 of 3: every variant has it byte for byte (make lint). */
 #define KIT_LOCK_SIZE	(KIT_LOCK_PAGES * PAGE_SIZE)
 
 enum kit_lock_state {
@@ -110,6 +111,8 @@ static void kit_lock_put(struct kit_lock_session *s)
 {
 	kref_put(&s->ref, kit_lock_free);
 }
+
+/* End of shared plumbing 1 of 3. */
 
 /**
  * kit_lock_vm_open() - count a VMA copied from a mapping
@@ -198,6 +201,7 @@ static int kit_lock_mmap_prepare(struct vm_area_desc *desc)
 	return 0;
 }
 
+/* Shared plumbing 2 of 3: every variant has it byte for byte (make lint). */
 /**
  * kit_lock_open() - bind a new file to the active session, if any
  * @inode: the device inode
@@ -314,6 +318,8 @@ static long kit_lock_ioctl(struct file *file, unsigned int cmd,
 	return -ENOTTY;
 }
 
+/* End of shared plumbing 2 of 3. */
+
 static const struct file_operations kit_lock_fops = {
 	.owner = THIS_MODULE,
 	.open = kit_lock_open,
@@ -322,6 +328,7 @@ static const struct file_operations kit_lock_fops = {
 	.mmap_prepare = kit_lock_mmap_prepare,
 };
 
+/* Shared plumbing 3 of 3: every variant has it byte for byte (make lint). */
 static struct miscdevice kit_lock_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = KIT_LOCK_NAME,
@@ -363,6 +370,7 @@ static void __exit kit_lock_exit(void)
 
 module_init(kit_lock_init);
 module_exit(kit_lock_exit);
+/* End of shared plumbing 3 of 3. */
 
 MODULE_DESCRIPTION("mmap_prepare kit: revocable session, naive port (wrong)");
 MODULE_LICENSE("GPL");

@@ -27,6 +27,7 @@
 
 #include "../lock-abort-uapi.h"
 
+/* Shared plumbing 1 of 3: every variant has it byte for byte (make lint). */
 #define KIT_LOCK_SIZE	(KIT_LOCK_PAGES * PAGE_SIZE)
 
 enum kit_lock_state {
@@ -108,6 +109,8 @@ static void kit_lock_put(struct kit_lock_session *s)
 {
 	kref_put(&s->ref, kit_lock_free);
 }
+
+/* End of shared plumbing 1 of 3. */
 
 /**
  * kit_lock_vm_open() - count a VMA copied from a mapping
@@ -221,6 +224,7 @@ static void kit_lock_mmap_abort(const struct file *file,
 	kit_lock_put(s);
 }
 
+/* Shared plumbing 2 of 3: every variant has it byte for byte (make lint). */
 /**
  * kit_lock_open() - bind a new file to the active session, if any
  * @inode: the device inode
@@ -337,6 +341,8 @@ static long kit_lock_ioctl(struct file *file, unsigned int cmd,
 	return -ENOTTY;
 }
 
+/* End of shared plumbing 2 of 3. */
+
 static const struct file_operations kit_lock_fops = {
 	.owner = THIS_MODULE,
 	.open = kit_lock_open,
@@ -347,6 +353,7 @@ static const struct file_operations kit_lock_fops = {
 	.mmap_abort = kit_lock_mmap_abort,
 };
 
+/* Shared plumbing 3 of 3: every variant has it byte for byte (make lint). */
 static struct miscdevice kit_lock_misc = {
 	.minor = MISC_DYNAMIC_MINOR,
 	.name = KIT_LOCK_NAME,
@@ -388,6 +395,7 @@ static void __exit kit_lock_exit(void)
 
 module_init(kit_lock_init);
 module_exit(kit_lock_exit);
+/* End of shared plumbing 3 of 3. */
 
 MODULE_DESCRIPTION("mmap_prepare kit: revocable session, seed mmap_abort");
 MODULE_LICENSE("GPL");

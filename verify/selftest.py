@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 """make verify-check's verdict: the kit's pairs pass, every mutant is caught.
 
-    kit_check.py OUT_DIR MUTANT_DIR
+    selftest.py OUT_DIR MUTANT_DIR
 
 Reads the result.json that verify/report.py wrote for each compared variant
 in OUT_DIR and the Verify-Caught-By: line of each MUTANT_DIR/<name>.patch
@@ -51,7 +51,7 @@ def evidence(res, expect):
 
 def main(argv):
     if len(argv) != 3:
-        print("usage: kit_check.py OUT_DIR MUTANT_DIR", file=sys.stderr)
+        print("usage: selftest.py OUT_DIR MUTANT_DIR", file=sys.stderr)
         return 2
     out, mdir = argv[1], argv[2]
     rows, bad = [], 0

@@ -5,7 +5,7 @@
 # before/ (PASS), and every mutant in tests/verify-mutants/ (a patch of an
 # after/ driver) must be caught by the request its patch names.
 #
-#   kit-check.sh OUT_DIR
+#   selftest.sh OUT_DIR
 #
 # A mutant patch starts with a description and two header lines:
 #   Verify-Pair: <example>         the pair whose after/ it patches
@@ -62,4 +62,4 @@ for d in "$here"/examples/*/; do
 	args+=("$pair=$d/before:$d/after${extra[$pair]:-}")
 done
 "$here/verify/verify.sh" "$out" "${args[@]}" "${alone[@]}" >"$out/report.txt" || true
-exec python3 "$here/verify/kit_check.py" "$out" "$mutants"
+exec python3 "$here/verify/selftest.py" "$out" "$mutants"

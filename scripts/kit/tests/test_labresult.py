@@ -1,0 +1,131 @@
+# SPDX-License-Identifier: GPL-2.0
+"""Lab verdicts on recorded boots (fixtures/lab-*: console.log, ktap.log,
+meta.json with what run-lab.sh knew: variants, QEMU's exit, EXPECT_CAUGHT)."""
+
+import json
+import os
+import unittest
+
+from kit import labcheck, labresult, verdict
+
+HERE = os.path.join(os.path.dirname(__file__), "fixtures")
+
+
+def grade(name):
+    d = os.path.join(HERE, name)
+    with open(os.path.join(d, "meta.json")) as f:
+        meta = json.load(f)
+    boot = {"dir": d, "variants": meta["variants"], "qemu_exit": meta["qemu_exit"],
+            "seconds": 2.5}
+    return labresult.grade(name, [boot], meta["expect_caught"], 30, HERE)
+
+
+def by_name(doc):
+    return {v["name"]: v for v in doc["variants"]}
+
+
+class Verdicts(unittest.TestCase):
+    def test_good(self):
+        doc = grade("lab-good")
+        self.assertEqual([v["verdict"] for v in doc["variants"]], ["PASS", "PASS"])
+        self.assertIsNone(doc["boots"][0]["stopped"])
+        self.assertEqual(by_name(doc)["after"]["lost"], 0)
+        self.assertTrue(labresult.passed(doc))
+
+    def test_failed_case(self):
+        v = by_name(grade("lab-failed-case"))
+        self.assertEqual(v["before"]["verdict"], "PASS")
+        self.assertEqual(v["after"]["verdict"], "FAIL")
+        self.assertEqual(v["after"]["reason"],
+                         "not ok 2 - after: MAP_PRIVATE fails with EINVAL")
+        case = v["after"]["cases"][1]
+        self.assertFalse(case["ok"])
+        self.assertEqual(case["diagnostics"],
+                         ["mmap(MAP_PRIVATE) succeeded, expected EINVAL"])
+
+    def test_caught(self):
+        v = by_name(grade("lab-caught"))["naive"]
+        self.assertEqual(v["verdict"], "CAUGHT")
+        self.assertIn("lock held when returning to user space", v["reason"])
+
+    def test_not_caught_is_a_failure(self):
+        d = os.path.join(HERE, "lab-good")
+        doc = labresult.grade("x", [{"dir": d, "variants": ["after"], "qemu_exit": 0,
+                                     "seconds": 1.0}], ["after"], 30)
+        self.assertEqual(doc["variants"][0]["verdict"], "FAIL")
+        self.assertIn("NOT caught", doc["variants"][0]["reason"])
+
+    def test_hung_guest(self):
+        doc = grade("lab-hung")
+        stopped = doc["boots"][0]["stopped"]
+        self.assertEqual(stopped["how"], "timeout")
+        self.assertEqual(stopped["where"], "after")
+        v = by_name(doc)
+        # Even the variant whose subtest said ok fails: the boot never ended.
+        self.assertEqual(v["before"]["verdict"], "FAIL")
+        self.assertEqual(v["after"]["verdict"], "FAIL")
+        self.assertIn("no verdict within 30s: the guest hung in after", v["after"]["reason"])
+        self.assertEqual(v["after"]["lost"], 1)
+
+    def test_oops(self):
+        doc = grade("lab-oops")
+        self.assertEqual(doc["boots"][0]["stopped"]["how"], "panic")
+        v = by_name(doc)
+        self.assertEqual(v["after"]["verdict"], "FAIL")
+        self.assertTrue(v["after"]["reason"].startswith(
+            "kernel reported: BUG: kernel NULL pointer dereference"))
+        self.assertNotIn("BUG", " ".join(v["before"]["reports"]))
+        self.assertEqual(v["before"]["verdict"], "FAIL")
+
+    def test_kmemleak_after_the_last_variant(self):
+        v = by_name(grade("lab-kmemleak-last"))
+        # The final scan belongs to every variant of the boot.
+        for name in ("before", "after"):
+            self.assertEqual(v[name]["verdict"], "FAIL")
+            self.assertIn("unreferenced object 0xffff888005a1e000 (size 64):",
+                          v[name]["reports"])
+
+    def test_malformed(self):
+        doc = grade("lab-malformed")
+        v = by_name(doc)["after"]
+        self.assertEqual(v["verdict"], "FAIL")
+        self.assertTrue(any("not KTAP" in e for e in doc["boots"][0]["errors"]))
+
+    def test_missing_logs(self):
+        doc = labresult.grade("x", [{"dir": "/nonexistent", "variants": ["after"],
+                                     "qemu_exit": 1, "seconds": 0.1}], [], 30)
+        self.assertEqual(doc["variants"][0]["verdict"], "FAIL")
+        self.assertIn("the guest stopped in boot or between variants",
+                      doc["variants"][0]["reason"])
+
+
+class LabCheck(unittest.TestCase):
+    def statuses(self, fixture):
+        doc = grade(fixture)
+        return {(c["kind"], c["name"]): c
+                for c in labcheck.lab_checks(doc, "after", "console.log")}
+
+    def test_hung_guest_is_never_ok_boot(self):
+        for fx in ("lab-hung", "lab-oops", "lab-malformed"):
+            c = self.statuses(fx)[("boot", labcheck.BOOT)]
+            self.assertEqual(c["status"], "FAIL", fx)
+
+    def test_lost_cases_are_shown(self):
+        c = self.statuses("lab-malformed")[("boot", labcheck.BOOT)]
+        self.assertIn("the checker stopped after 2 of its 3 cases", c["detail"])
+
+    def test_good(self):
+        checks = self.statuses("lab-good")
+        self.assertTrue(all(c["status"] == "ok" for c in checks.values()))
+        self.assertEqual(len(checks), 4)
+
+
+class Table(unittest.TestCase):
+    def test_no_results(self):
+        lines, ok = verdict.render(["/nonexistent/01-flags"])
+        self.assertFalse(ok)
+        self.assertIn("no results: the lab did not run", lines[2])
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+"""The verdict table: one line per (lab, variant) of kit-lab/1 results."""
+
+import json
+import os
+
+
+def load(lab_dir):
+    """The kit-lab/1 document of a lab's output directory, or None."""
+    path = os.path.join(lab_dir, "result.json")
+    try:
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+    except (FileNotFoundError, ValueError):
+        return None
+    if doc.get("schema") != "kit-lab/1":
+        return None
+    return doc
+
+
+def render(dirs):
+    """(lines, ok): the table for the labs whose output is in @dirs."""
+    lines = ["", f"{'LAB':<16} {'VARIANT':<8} {'VERDICT':<7} {'BOOT':>7}  NOTE"]
+    npass = nfail = 0
+    for d in dirs:
+        lab = os.path.basename(os.path.normpath(d))
+        doc = load(d)
+        if doc is None or not doc["variants"]:
+            lines.append(f"{lab:<16} {'-':<8} {'FAIL':<7} {'-':>7}  no results: the lab did not run")
+            nfail += 1
+            continue
+        for v in doc["variants"]:
+            secs = f"{v['seconds']:.1f}s"
+            lines.append(f"{lab:<16} {v['name']:<8} {v['verdict']:<7} {secs:>7}  {v['reason']}".rstrip())
+            if v["verdict"] in ("PASS", "CAUGHT"):
+                npass += 1
+            else:
+                nfail += 1
+    lines += ["", f"labs: {npass} passed, {nfail} failed"]
+    return lines, nfail == 0
