@@ -177,7 +177,7 @@ verify-check: kernel sparse ## verify every example pair (PASS) and every mutant
 	@$(call verify_battery,$(BUILD)/verify-self)
 	@python3 -m unittest -q verify.test_report
 	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && \
-		verify/selftest.sh $(BUILD)/verify-kit
+		verify/selftest.sh $(BUILD)/verify-self
 
 check: lint style kit-check tests docs-check upstream-docs-check labs verify-check guided-check slides-check ## every test: lint, style, grading layer, harness, docs, upstream patches, labs, verify, guided labs, slides
 

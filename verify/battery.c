@@ -10,12 +10,14 @@
  * the module was loaded: labs/common/init lists them in LAB_NEW_DEVS. An
  * executable /lab/setup runs first (make verify SETUP=...).
  *
- * Output, on stdout: one JSON object per line. The first is the header
- * ({"battery": 1, ...}), the last {"end": <records>}; every other line is
- * one request: "req" spells the exact request, "ret" is "ok" or the errno
- * name, and the other keys are what the program saw (verify/report.py
- * documents them). Nothing in a record depends on addresses or timing, so
- * two modules that behave the same print the same records.
+ * Output, on stdout: TAP 13 with one result per request, each followed by
+ * a diagnostic line that holds its record, a JSON object: "req" spells the
+ * exact request, "ret" is "ok" or the errno name, and the other keys are
+ * what the program saw (verify/report.py documents them). A diagnostic
+ * before the first result is the header ({"battery": 1, ...}), one after
+ * the plan (which comes last) is {"end": <requests>, ...}. Nothing in a
+ * record depends on addresses or timing, so two modules that behave the
+ * same print the same records.
  *
  * The battery knows nothing about the device. It probes the largest
  * mappable length at offset 0 and the largest mappable offset, and builds
@@ -54,9 +56,14 @@ static const struct {
 };
 static int m_oflags = O_RDWR, m_prot = PROT_READ, m_flags = MAP_SHARED;
 
-/* --- One JSON object per line. */
+/*
+ * --- Output: TAP 13, one result per request ("ok N - REQUEST") and, under
+ * it, one diagnostic line holding the record as a JSON object. A request
+ * is "not ok" only when the battery could not make it ("ret" starts with
+ * "error:"); a refused mmap() is an outcome like any other.
+ */
 
-static char rec[8192];
+static char rec[8192], rec_req[1024];
 static size_t rec_len;
 static unsigned long nrec;
 
@@ -90,16 +97,15 @@ static void rec_quoted(const char *s)
 
 static TAP_PRINTF(1, 2) void rec_begin(const char *fmt, ...)
 {
-	char req[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(req, sizeof(req), fmt, ap);
+	vsnprintf(rec_req, sizeof(rec_req), fmt, ap);
 	va_end(ap);
 	rec_len = 0;
 	rec[0] = '\0';
 	rec_raw("{\"req\": ");
-	rec_quoted(req);
+	rec_quoted(rec_req);
 }
 
 static TAP_PRINTF(2, 3) void rec_str(const char *key, const char *fmt, ...)
@@ -124,9 +130,10 @@ static void rec_errno(const char *key, int err)
 static void rec_end(void)
 {
 	rec_raw("}");
-	puts(rec);
+	printf("%sok %lu - %s\n# %s\n",
+	       strstr(rec, "\"ret\": \"error:") ? "not " : "", ++nrec, rec_req,
+	       rec);
 	fflush(stdout);
-	nrec++;
 }
 
 /* --- Naming a request exactly. */
@@ -1121,7 +1128,7 @@ int main(int argc, char **argv)
 	sigaction(SIGSEGV, &sa, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 
-	printf("{\"battery\": 1, \"variant\": \"%s\", \"page_size\": %zu}\n",
+	printf("TAP version 13\n# {\"battery\": 1, \"variant\": \"%s\", \"page_size\": %zu}\n",
 	       variant, pg);
 	if (dev) {
 		rec_begin("device node");
@@ -1133,7 +1140,7 @@ int main(int argc, char **argv)
 	if (dev && run_setup())
 		battery(pair);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
-	printf("{\"end\": %lu, \"seconds\": %.1f}\n", nrec,
+	printf("1..%lu\n# {\"end\": %lu, \"seconds\": %.1f}\n", nrec, nrec,
 	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
 	fflush(stdout);
 	return 0;

@@ -10,17 +10,21 @@ Inputs, all written by earlier stages in a structured form:
 
 - OUT_DIR/lab/variants: "NAME<TAB>VARIANT<TAB>SOURCE_DIR" per variant
   (verify/verify.sh);
-- OUT_DIR/run/boot-N/ktap.log: KTAP from labs/common/init, one subtest per
-  variant, whose lines are the battery's JSON records (verify/battery.c);
-- OUT_DIR/run/boot-N/reports.VARIANT: the kernel log lines that
-  scripts/run-lab.sh's console scan matched while VARIANT ran;
+- OUT_DIR/run/result.json: scripts/run-lab.sh's kit-lab/1 document, for
+  each variant the kernel reports its console scan attributed to it, what
+  /init said about it (insmod, rmmod) and whether its boot stopped;
+- OUT_DIR/run/boot-N/ktap.log, read with scripts/kit/ktap.py: a subtest per
+  variant holding the battery's TAP, whose diagnostics are its JSON
+  records (verify/battery.c);
 - SOURCE_DIR/verify.accept of the compared variant: intended differences,
   "NAME GLOB" per line, GLOB matched (fnmatch) against the request.
 
 A battery record is {"req": REQUEST, "ret": "ok" | ERRNO | ..., KEY: VALUE}:
 the other keys are what the program observed (vmflags, read: a hash of
 sampled bytes or the first fault, write, mremap, child_read, ...). Two
-records of the same request are the same outcome when every key is equal.
+records of the same request are the same outcome when every key is equal,
+keys starting with "info_" aside (context for a person, such as the
+fail-nth sequence step by step).
 
 Exit status: 0 if every comparison passes, 1 if one fails, 2 on bad input.
 """
@@ -30,6 +34,10 @@ import json
 import os
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
+    os.path.abspath(__file__))), "scripts"))
+from kit import ktap  # noqa: E402
+
 BATTERY_VERSION = 1
 
 
@@ -37,39 +45,24 @@ class VerifyError(Exception):
     """Input that cannot be compared; the message says what to do."""
 
 
-# --- KTAP: the subtests that labs/common/init writes, one per variant.
-
-def ktap_subtests(text):
-    """Split init's KTAP into {variant: {"ok": bool|None, "lines": [...],
-    "diag": [...]}}: the subtest's own lines (indent removed) and the
-    top-level "# " lines init printed about it (insmod, rmmod). "ok" is
-    None when the result line never came (the guest stopped)."""
-    tests = {}
-    cur = None
-    for line in text.splitlines():
-        if line.startswith("# Subtest: "):
-            cur = line[len("# Subtest: "):].strip()
-            tests[cur] = {"ok": None, "lines": [], "diag": []}
-        elif cur is None:
-            continue
-        elif line.startswith("    "):
-            tests[cur]["lines"].append(line[4:])
-        elif line.startswith("ok ") or line.startswith("not ok "):
-            words = line.split()
-            if words[-1] == cur:
-                tests[cur]["ok"] = words[0] == "ok"
-            cur = None
-        elif line.startswith("# "):
-            tests[cur]["diag"].append(line[2:])
-    return tests
-
-
 # --- The battery's records.
 
+def battery_lines(sub):
+    """The diagnostic lines of a variant's subtest (a kit.ktap Node), in
+    order: the preamble, then those after each result."""
+    if sub is None:
+        return []
+    lines = list(sub.preamble)
+    for c in sub.children:
+        lines += c.after
+    return lines
+
+
 def parse_battery(lines):
-    """The battery's output: {"header", "records": [(key, record)], "end",
-    "noise"}. A key is (request, n): the n-th time (from 0) the request was
-    made. Lines that are not JSON objects (a crash message) are noise."""
+    """The battery's records from its diagnostic lines: {"header",
+    "records": [(key, record)], "end", "noise"}. A key is (request, n): the
+    n-th time (from 0) the request was made. Lines that are not JSON
+    objects (what a crash printed) are noise."""
     out = {"header": None, "records": [], "end": None, "noise": []}
     seen = {}
     for line in lines:
@@ -171,27 +164,28 @@ def compare(before, after, rules):
     return diffs
 
 
-def variant_problems(name, st, bat):
-    """Why a variant's run cannot be trusted, as sentences; [] if none."""
+def variant_problems(name, sub, graded, bat):
+    """Why a variant's run cannot be trusted, as sentences; [] if none.
+    @sub: its KTAP subtest (None if absent); @graded: its kit-lab/1 entry;
+    @bat: parse_battery()."""
     probs = []
-    if st is None:
-        return ["no KTAP subtest for %s: the guest never reached it (see "
-                "run/boot-*/console.log)" % name]
-    if bat["header"] is None:
-        why = "; ".join(st["diag"]) or "no output"
-        probs.append("the battery did not run: %s" % why)
+    init = graded.get("init", [])
+    if graded.get("stopped"):
+        probs.append(graded["stopped"])
+    if sub is None or bat["header"] is None:
+        probs.append("the battery did not run: %s" %
+                     ("; ".join(init) or "no output (see run/boot-*/ktap.log)"))
     elif bat["end"] is None:
         probs.append("the battery did not finish (its last record: %s)" %
                      (request_name(bat["records"][-1][0])
                       if bat["records"] else "none"))
-    if st["ok"] is None:
-        probs.append("the guest stopped before %s's result line (see "
-                     "run/boot-*/console.log)" % name)
-    elif not st["ok"] and bat["end"] is not None:
+    elif sub.ok is False:
         probs.append("load, battery or unload failed: %s" %
-                     ("; ".join(st["diag"]) or "see run/boot-*/ktap.log"))
+                     ("; ".join(init) or "see run/boot-*/ktap.log"))
     for line in bat["noise"]:
         probs.append("unexpected output: %s" % line)
+    for err in ktap.errors(sub) if sub is not None else []:
+        probs.append("unexpected output: %s" % err)
     for key, rec in bat["records"]:
         if str(rec.get("ret", "")).startswith("error:"):
             probs.append("%s: %s" % (request_name(key), rec["ret"][7:]))
@@ -199,7 +193,8 @@ def variant_problems(name, st, bat):
 
 
 def load_run(out_dir):
-    """Variants, their KTAP subtests and kernel reports from OUT_DIR."""
+    """The variants (name, role, source), their KTAP subtests and their
+    kit-lab/1 entries (with the boot's "stopped" message added)."""
     vpath = os.path.join(out_dir, "lab", "variants")
     if not os.path.exists(vpath):
         raise VerifyError("%s is missing: run 'make verify' first" % vpath)
@@ -208,36 +203,40 @@ def load_run(out_dir):
         for line in f:
             name, role, src = line.rstrip("\n").split("\t")
             variants.append((name, role, src))
-    subtests, reports = {}, {}
-    run = os.path.join(out_dir, "run")
-    for boot in sorted(os.listdir(run)) if os.path.isdir(run) else []:
-        bdir = os.path.join(run, boot)
-        ktap = os.path.join(bdir, "ktap.log")
-        if not boot.startswith("boot-") or not os.path.exists(ktap):
-            continue
-        with open(ktap, encoding="utf-8", errors="replace") as f:
-            subtests.update(ktap_subtests(f.read()))
-        for fn in os.listdir(bdir):
-            if fn.startswith("reports."):
-                with open(os.path.join(bdir, fn), encoding="utf-8",
-                          errors="replace") as f:
-                    reports[fn[len("reports."):]] = [
-                        l for l in f.read().splitlines() if l.strip()]
-    return variants, subtests, reports
+    rpath = os.path.join(out_dir, "run", "result.json")
+    if not os.path.exists(rpath):
+        raise VerifyError("%s is missing: the lab runner did not finish "
+                          "(see %s/run-lab.log)" % (rpath, out_dir))
+    with open(rpath, encoding="utf-8") as f:
+        lab = json.load(f)
+    if lab.get("schema") != "kit-lab/1":
+        raise VerifyError("%s is not a kit-lab/1 document" % rpath)
+    subtests, graded = {}, {}
+    for boot in lab["boots"]:
+        path = os.path.join(out_dir, "run", boot["ktap"])
+        with open(path, encoding="utf-8", errors="replace") as f:
+            root = ktap.parse(f.read())
+        for v in boot["variants"]:
+            subtests[v] = root.child(v)
+    for v in lab["variants"]:
+        stopped = lab["boots"][v["boot"] - 1].get("stopped")
+        graded[v["name"]] = dict(v, stopped=stopped and stopped["message"])
+    return variants, subtests, graded
 
 
 def verify(out_dir):
     """Compare every variant with its pair's before: [result dict]."""
-    variants, subtests, reports = load_run(out_dir)
+    variants, subtests, graded = load_run(out_dir)
     runs = {}
     for name, role, src in variants:
         v = "%s.%s" % (name, role)
-        st = subtests.get(v)
-        bat = parse_battery(st["lines"] if st else [])
+        sub = subtests.get(v)
+        bat = parse_battery(battery_lines(sub))
+        g = graded.get(v, {})
         runs[(name, role)] = {
             "variant": v, "source": src, "battery": bat,
-            "problems": variant_problems(v, st, bat),
-            "kernel_reports": reports.get(v, []),
+            "problems": variant_problems(v, sub, g, bat),
+            "kernel_reports": list(g.get("reports", [])),
             "records": len(bat["records"]),
             "seconds": (bat["end"] or {}).get("seconds"),
         }
@@ -260,6 +259,7 @@ def verify(out_dir):
         ok = (not failing and not b["problems"] and not a["problems"] and
               not b["kernel_reports"] and not a["kernel_reports"])
         results.append({
+            "schema": "kit-verify/1",
             "pair": name, "variant": role,
             "verdict": "PASS" if ok else "FAIL",
             "before": side["before"], "after": side["after"],

@@ -7,6 +7,7 @@ import tempfile
 import unittest
 
 from verify import report
+from kit import ktap as ktap_mod
 
 HDR = '{"battery": 1, "variant": "x.before", "page_size": 4096}'
 END = '{"end": 2, "seconds": 0.5}'
@@ -14,30 +15,52 @@ R1 = '{"req": "mmap(len=1 page)", "ret": "ok", "read": "fnv64:1"}'
 R2 = '{"req": "mmap(len=5 pages)", "ret": "EINVAL"}'
 
 
+def battery(*records):
+    """The battery's TAP for @records (JSON lines: header, records, end)."""
+    out, n = ["TAP version 13"], 0
+    for r in records:
+        if '"req"' in r:
+            n += 1
+            out.append("ok %d - %s" % (n, json.loads(r)["req"]))
+        elif '"end"' in r:
+            out.append("1..%d" % n)
+        out.append("# " + r)
+    return out
+
+
 def ktap(*subtests):
-    """init's KTAP for (variant, ok, battery lines, diagnostics)."""
+    """What /init writes for (variant, ok, battery lines, init's lines)."""
     out = ["KTAP version 1", "1..%d" % len(subtests)]
     for i, (v, ok, lines, diag) in enumerate(subtests, 1):
-        out.append("# Subtest: %s" % v)
-        out += ["    " + l for l in lines]
+        body = ["    " + l for l in lines]
+        out += body[:1] + ["    # Subtest: " + v] + body[1:]
         out += ["# " + d for d in diag]
         if ok is not None:
             out.append("%sok %d %s" % ("" if ok else "not ", i, v))
     return "\n".join(out) + "\n"
 
 
+def records_of(text, variant):
+    return report.parse_battery(report.battery_lines(
+        ktap_mod.parse(text).child(variant)))
+
+
 class Ktap(unittest.TestCase):
-    def test_subtests_and_results(self):
-        t = report.ktap_subtests(ktap(("a.before", True, [HDR, R1], []),
-                                      ("a.after", False, [], ["insmod x failed"])))
-        self.assertEqual(t["a.before"]["ok"], True)
-        self.assertEqual(t["a.before"]["lines"], [HDR, R1])
-        self.assertEqual(t["a.after"]["ok"], False)
-        self.assertEqual(t["a.after"]["diag"], ["insmod x failed"])
+    """The battery's TAP read back through scripts/kit/ktap.py."""
+
+    def test_records_survive_the_subtest(self):
+        text = ktap(("a.before", True, battery(HDR, R1, R2, END), []))
+        b = records_of(text, "a.before")
+        self.assertEqual(b["header"]["variant"], "x.before")
+        self.assertEqual([k for k, _ in b["records"]],
+                         [("mmap(len=1 page)", 0), ("mmap(len=5 pages)", 0)])
+        self.assertEqual(b["end"]["end"], 2)
 
     def test_guest_stopped_midway(self):
-        t = report.ktap_subtests(ktap(("a.before", None, [HDR, R1], [])))
-        self.assertIsNone(t["a.before"]["ok"])
+        text = ktap(("a.before", None, battery(HDR, R1), []))
+        sub = ktap_mod.parse(text).child("a.before")
+        self.assertIsNone(sub.ok)
+        self.assertIsNone(records_of(text, "a.before")["end"])
 
 
 class Battery(unittest.TestCase):
@@ -115,13 +138,20 @@ class Verify(unittest.TestCase):
     def tearDown(self):
         self.tmp.cleanup()
 
-    def boot(self, after_lines, after_ok=True, reports="", before_reports=""):
-        bdir = os.path.join(self.out, "run", "boot-1")
-        write(os.path.join(bdir, "ktap.log"),
-              ktap(("p.before", True, [HDR, R1, R2, END], []),
-                   ("p.after", after_ok, after_lines, [])))
-        write(os.path.join(bdir, "reports.p.before"), before_reports)
-        write(os.path.join(bdir, "reports.p.after"), reports)
+    def boot(self, after_lines, after_ok=True, reports=(), before_reports=(),
+             stopped=None, init=()):
+        write(os.path.join(self.out, "run", "boot-1", "ktap.log"),
+              ktap(("p.before", True, battery(HDR, R1, R2, END), []),
+                   ("p.after", after_ok, battery(*after_lines), list(init))))
+        lab = {"schema": "kit-lab/1", "lab": "lab",
+               "boots": [{"boot": 1, "variants": ["p.before", "p.after"],
+                          "ktap": "boot-1/ktap.log", "stopped": stopped}],
+               "variants": [
+                   {"name": "p.before", "boot": 1, "reports": list(before_reports),
+                    "init": []},
+                   {"name": "p.after", "boot": 1, "reports": list(reports),
+                    "init": list(init)}]}
+        write(os.path.join(self.out, "run", "result.json"), json.dumps(lab))
 
     def test_pass(self):
         self.boot([HDR, R1, R2, END])
@@ -130,14 +160,14 @@ class Verify(unittest.TestCase):
         self.assertIn(": PASS", report.render(res))
 
     def test_kernel_report_fails_and_is_shown(self):
-        self.boot([HDR, R1, R2, END], reports="[ 1.0] WARNING: at mm/x.c\n")
+        self.boot([HDR, R1, R2, END], reports=["WARNING: at mm/x.c"])
         (res,) = report.verify(self.out)
         self.assertEqual(res["verdict"], "FAIL")
-        self.assertIn("KERNEL  p.after: [ 1.0] WARNING: at mm/x.c",
+        self.assertIn("KERNEL  p.after: WARNING: at mm/x.c",
                       report.render(res))
 
     def test_kernel_report_of_before_fails_too(self):
-        self.boot([HDR, R1, R2, END], before_reports="BUG: x\n")
+        self.boot([HDR, R1, R2, END], before_reports=["BUG: x"])
         (res,) = report.verify(self.out)
         self.assertEqual(res["verdict"], "FAIL")
 
@@ -163,12 +193,26 @@ class Verify(unittest.TestCase):
             report.verify(self.out)
 
     def test_unfinished_battery_fails(self):
-        self.boot([HDR, R1], after_ok=None)
+        self.boot([HDR, R1], after_ok=None, stopped={
+            "message": "no output for 30s: the guest hung in p.after"})
         (res,) = report.verify(self.out)
         self.assertEqual(res["verdict"], "FAIL")
         text = report.render(res)
         self.assertIn("did not finish (its last record: mmap(len=1 page))", text)
-        self.assertIn("guest stopped", text)
+        self.assertIn("the guest hung in p.after", text)
+
+    def test_unload_failure_is_a_problem(self):
+        self.boot([HDR, R1, R2, END], after_ok=False,
+                  init=["rmmod m after the checker failed: busy"])
+        (res,) = report.verify(self.out)
+        self.assertEqual(res["verdict"], "FAIL")
+        self.assertIn("rmmod m after the checker failed", report.render(res))
+
+    def test_module_that_did_not_load(self):
+        self.boot([], after_ok=False, init=["insmod /lab/x.ko failed: EEXIST"])
+        (res,) = report.verify(self.out)
+        self.assertIn("the battery did not run: insmod /lab/x.ko failed",
+                      report.render(res))
 
     def test_no_device_node_is_a_problem(self):
         self.boot([HDR, '{"req": "device node", "ret": "error: the module '

@@ -11,8 +11,9 @@
 # of the variant that is the reference (before), of the one compared with it
 # (after), and of further variants compared with the same before (the
 # self-test's mutants); NAME:VARIANT=DIR adds a variant to a pair named
-# earlier. Pairs share a boot unless a ';' argument separates them. Each variant besides before gets OUT_DIR/NAME/VARIANT/result.json
-# and report.txt (verify/report.py); the text reports go to stdout.
+# earlier. Pairs share a boot unless a ';' argument separates them. Each
+# variant besides before gets OUT_DIR/NAME/VARIANT/result.json and
+# report.txt (verify/report.py); the text reports go to stdout.
 #
 # Environment: KOBJ, SPARSE (as for scripts/build-module.sh), DEV (the
 # device node, if the battery cannot find it), SETUP (a static program run
@@ -105,7 +106,7 @@ fi
 n=$(wc -l <"$out/lab/variants")
 LAB_TIMEOUT=${LAB_TIMEOUT:-$((60 + 45 * n))} LAB_SCAN_EACH=1 "$here/scripts/run-lab.sh" "$out/lab" "$KOBJ" "$out/modules" \
 	"$out/battery" "$out/run" >"$out/run-lab.log" 2>&1 || true
-if [ ! -s "$out/run/results" ]; then
+if [ ! -s "$out/run/result.json" ]; then
 	cat "$out/run-lab.log" >&2
 	die "the lab runner produced no results (log above: $out/run-lab.log)."
 fi
