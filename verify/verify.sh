@@ -49,7 +49,7 @@ rm -rf "$out/lab" "$out/modules" "$out/run"
 mkdir -p "$out/lab" "$out/modules"
 # In a boot, every pair's before and after first, then the further
 # variants: one that breaks the kernel cannot take a pair's verdict along.
-boots= extras=
+boots='' extras=''
 for arg in "$@" ";"; do
 	if [ "$arg" = ";" ]; then
 		boots+="$extras;"
