@@ -40,7 +40,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 
 .PHONY: all help deps source sparse kernel modules module-stamps checkers style labs lab lab-start lab-check \
 	guided-check check lint kit-check tests bench htmldocs docs-check upstream-docs-check slides \
-	slides-check clean distclean verify verify-check
+	slides-check clean distclean verify verify-check verify-bench
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -139,7 +139,7 @@ kit-check: source ## the grading layer's tests on recorded logs, kunit_parser as
 tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
 	@$(KENV) $(MAKE) -s -C tests check BUILD=$(BUILD)/tests KSRC="$$KSRC" KOBJ="$$KOBJ"
 
-bench: kernel ## harness build/run times and scenario rates
+bench: kernel verify-bench ## harness build/run times and scenario rates, verify's battery times
 	@$(KENV) $(MAKE) -s -C tests bench BUILD=$(BUILD)/tests-bench KSRC="$$KSRC" KOBJ="$$KOBJ"
 
 htmldocs: source ## render the porting guide to build/htmldocs (sphinx-build -W)
@@ -178,6 +178,13 @@ verify-check: kernel sparse ## verify every example pair (PASS) and every mutant
 	@python3 -m unittest -q verify.test_report
 	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && \
 		verify/selftest.sh $(BUILD)/verify-self
+
+verify-bench: kernel sparse ## make verify on every example pair: battery time per module, boot time
+	@$(call verify_battery,$(BUILD)/verify-bench)
+	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && \
+		verify/verify.sh $(BUILD)/verify-bench $(foreach d,$(sort $(dir $(wildcard examples/*/after/Kbuild))), \
+			$(notdir $(patsubst %/after/,%,$(d)))=$(dir $(d:/=))before:$(d)) >/dev/null || true
+	@python3 verify/bench.py $(BUILD)/verify-bench
 
 check: lint style kit-check tests docs-check upstream-docs-check labs verify-check guided-check slides-check ## every test: lint, style, grading layer, harness, docs, upstream patches, labs, verify, guided labs, slides
 

@@ -39,6 +39,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(
 from kit import ktap  # noqa: E402
 
 BATTERY_VERSION = 1
+TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def shown_path(path):
+    """@path relative to the kit when it is inside it: results and their
+    renderings do not depend on where the kit was cloned."""
+    rel = os.path.relpath(path, TOP)
+    return path if rel.startswith("..") else rel
 
 
 class VerifyError(Exception):
@@ -234,7 +242,7 @@ def verify(out_dir):
         bat = parse_battery(battery_lines(sub))
         g = graded.get(v, {})
         runs[(name, role)] = {
-            "variant": v, "source": src, "battery": bat,
+            "variant": v, "source": shown_path(src), "battery": bat,
             "problems": variant_problems(v, sub, g, bat),
             "kernel_reports": list(g.get("reports", [])),
             "records": len(bat["records"]),

@@ -11,6 +11,8 @@
 #   Verify-Pair: <example>         the pair whose after/ it patches
 #   Verify-Caught-By: <glob>       a request that must differ, or
 #                                  "kernel <glob>" for a kernel report
+# or, for a change that is meant (its patch adds a verify.accept),
+#   Verify-Accepted: <name>        verify must pass with that rule used
 # The mutants share their pair's boot, after every pair, and are compared
 # with its before/; one caught by a kernel report boots alone.
 # Environment: as verify/verify.sh.
@@ -35,8 +37,8 @@ alone=()
 for p in "$mutants"/*.patch; do
 	m=$(basename "$p" .patch)
 	pair=$(header "$p" Verify-Pair)
-	[ -n "$pair" ] && [ -n "$(header "$p" Verify-Caught-By)" ] ||
-		die "$p lacks a Verify-Pair: or Verify-Caught-By: line."
+	[ -n "$pair" ] && [ -n "$(header "$p" Verify-Caught-By)$(header "$p" Verify-Accepted)" ] ||
+		die "$p lacks a Verify-Pair: line, or both Verify-Caught-By: and Verify-Accepted:."
 	[ -d "$here/examples/$pair/after" ] || die "$p: no examples/$pair/after."
 	# Beside a copy of the example's shared headers ("../x-uapi.h").
 	d=$out/mutants/$pair/$m
@@ -62,4 +64,6 @@ for d in "$here"/examples/*/; do
 	args+=("$pair=$d/before:$d/after${extra[$pair]:-}")
 done
 "$here/verify/verify.sh" "$out" "${args[@]}" "${alone[@]}" >"$out/report.txt" || true
-exec python3 "$here/verify/selftest.py" "$out" "$mutants"
+# The worked example of Documentation/verify.rst must be current.
+exec python3 "$here/verify/selftest.py" "$out" "$mutants" \
+	"$here/verify/example-report.txt" vmalloc-pages/m-wrong-pgoff
