@@ -40,7 +40,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 
 .PHONY: all help deps source sparse kernel modules module-stamps checkers style labs lab lab-start lab-check \
 	guided-check check lint kit-check tests bench htmldocs docs-check upstream-docs-check slides \
-	slides-check clean distclean verify verify-check verify-bench
+	slides-check clean distclean verify-args verify verify-check verify-bench
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -166,9 +166,11 @@ VERIFY_NAME = $(or $(NAME),$(shell n=$$(basename "$$(cd "$(AFTER)/.." 2>/dev/nul
 verify_battery = mkdir -p $(1) && gcc -static -O2 -Wall -Wextra -Werror -pthread -Ilabs/common \
 	-o $(1)/battery verify/battery.c
 
-verify: kernel sparse ## is AFTER's mmap the same as BEFORE's? BEFORE=dir AFTER=dir [DEV=/dev/x SETUP=prog]
+verify-args:
 	@[ -n "$(BEFORE)" ] && [ -n "$(AFTER)" ] || \
 		{ echo "verify: set BEFORE=<dir> AFTER=<dir>, each a module source directory with a Kbuild file"; exit 1; }
+
+verify: verify-args kernel sparse ## is AFTER's mmap the same as BEFORE's? BEFORE=dir AFTER=dir [DEV=/dev/x SETUP=prog]
 	@$(call verify_battery,$(BUILD)/verify)
 	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && DEV="$(DEV)" SETUP="$(SETUP)" \
 		verify/verify.sh $(BUILD)/verify "$(VERIFY_NAME)=$(BEFORE):$(AFTER)"

@@ -294,10 +294,19 @@ def render(res):
     acc = [d for d in diffs if d["accepted"]]
     lines = ["verify %s: %s against %s: %s" % (res["pair"], a["variant"],
                                                b["variant"], res["verdict"]),
-             "  %d requests each (%s / %s); %d differ, %d of them accepted; "
-             "kernel reports: %d" % (
-                 b["records"], b["source"], a["source"], len(diffs), len(acc),
+             "  before: %s, %d requests; after: %s, %d requests" % (
+                 b["source"], b["records"], a["source"], a["records"]),
+             "  %d differ, %d of them accepted; kernel reports: %d" % (
+                 len(diffs), len(acc),
                  len(b["kernel_reports"]) + len(a["kernel_reports"]))]
+    counts = {}
+    for d in diffs:
+        for f in d["fields"] if d["before"] and d["after"] else ["request made"]:
+            counts[f] = counts.get(f, 0) + 1
+    if counts:
+        lines.append("  differing: " + ", ".join(
+            "%s in %d" % (f, n) for f, n in sorted(counts.items(),
+                                                    key=lambda x: (-x[1], x[0]))))
     for side in (b, a):
         for p in side["problems"]:
             lines.append("  PROBLEM %s: %s" % (side["variant"], p))

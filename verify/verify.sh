@@ -37,7 +37,8 @@ if [ -n "${SETUP:-}" ]; then
 	[ -f "$SETUP" ] && [ -x "$SETUP" ] ||
 		die "SETUP=$SETUP is not an executable file." \
 			"Give a static program for the guest (gcc -static)."
-	file -L "$SETUP" 2>/dev/null | grep -q 'statically linked' ||
+	# A dynamic executable names its loader in a PT_INTERP header.
+	! readelf -lW "$SETUP" 2>/dev/null | grep -q 'INTERP' ||
 		die "SETUP=$SETUP is not statically linked." \
 			"The guest has no C library: build it with gcc -static."
 fi
