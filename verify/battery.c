@@ -21,8 +21,8 @@
  *
  * The battery knows nothing about the device. It probes the largest
  * mappable length at offset 0 and the largest mappable offset, and builds
- * its lengths and offsets around those boundaries, and around the ones an
- * earlier variant of the same pair found (kept in /tmp/verify-bounds.<pair>),
+ * its lengths and offsets around those boundaries, and around the ones the
+ * before variant of the same pair found (kept in /tmp/verify-bounds.<pair>),
  * so that a module whose boundary moved is asked the same questions as the
  * one it is compared with. Only a mapping at offset 0 is written to (a
  * byte is flipped and put back): a module whose bounds check is gone must
@@ -426,38 +426,35 @@ static void add_bound(unsigned long b, bool len)
 }
 
 /*
- * Add this variant's boundaries to the pair's file, and the earlier
- * variants' to ours. Returns the length that the first variant of the pair
- * found: the size the sequences (mremap, fork, ...) work on, so that a
- * module whose length limit moved still gets the same sequences.
+ * Take this variant's boundaries, and those the pair's before variant found
+ * if this is another variant (the before writes them to
+ * /tmp/verify-bounds.<pair>). Returns the length the before found: the
+ * size the sequences (mremap, fork, ...) work on, so that a module whose
+ * length limit moved is still put through the same sequences. Only the
+ * before's boundaries are shared: every other variant is compared with it
+ * alone, and must not be asked questions another variant's bug raised.
  */
-static unsigned long share_bounds(const char *pair, unsigned long size,
-				  unsigned long offs)
+static unsigned long share_bounds(const char *pair, const char *role,
+				  unsigned long size, unsigned long offs)
 {
 	unsigned long a, b, first = size;
+	bool before = !strcmp(role, "before");
 	char path[256];
-	bool any = false;
 	FILE *f;
 
 	snprintf(path, sizeof(path), "/tmp/verify-bounds.%s", pair);
-	f = fopen(path, "re");
-	if (f) {
-		while (fscanf(f, "%lu %lu", &a, &b) == 2) {
-			if (!any && a)
-				first = a;
-			any = true;
-			add_bound(a, true);
-			add_bound(b, false);
-		}
-		fclose(f);
+	f = fopen(path, before ? "we" : "re");
+	if (f && before) {
+		fprintf(f, "%lu %lu\n", size, offs);
+	} else if (f && fscanf(f, "%lu %lu", &a, &b) == 2) {
+		first = a;
+		add_bound(a, true);
+		add_bound(b, false);
 	}
+	if (f)
+		fclose(f);
 	add_bound(size, true);
 	add_bound(offs, false);
-	f = fopen(path, "ae");
-	if (f) {
-		fprintf(f, "%lu %lu\n", size, offs);
-		fclose(f);
-	}
 	return first;
 }
 
@@ -971,7 +968,7 @@ static bool run_setup(void)
 
 /* --- The battery. */
 
-static void battery(const char *pair)
+static void battery(const char *pair, const char *role)
 {
 	static const int prots[] = { PROT_NONE, PROT_READ, PROT_WRITE,
 		PROT_READ | PROT_WRITE, PROT_EXEC, PROT_READ | PROT_EXEC,
@@ -1007,7 +1004,7 @@ static void battery(const char *pair)
 	rec_str("offset", maxoff == OFF_CAP ? "at least page %lu (the cap)" : "up to page %lu",
 		maxoff);
 	rec_end();
-	n = share_bounds(pair, size, maxoff + 1);
+	n = share_bounds(pair, role, size, maxoff + 1);
 
 	/* Lengths and offsets around every boundary: read, then read-write. */
 	nl = around(lens, false);
@@ -1110,7 +1107,7 @@ static void battery(const char *pair)
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = mc_guard_handler };
-	const char *variant;
+	const char *variant, *role;
 	char pair[128];
 	struct timespec t0, t1;
 
@@ -1122,6 +1119,7 @@ int main(int argc, char **argv)
 	}
 	variant = argv[argc - 1];
 	snprintf(pair, sizeof(pair), "%.*s", (int)strcspn(variant, "."), variant);
+	role = variant[strlen(pair)] ? variant + strlen(pair) + 1 : "before";
 	pg = sysconf(_SC_PAGESIZE);
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGBUS, &sa, NULL);
@@ -1138,7 +1136,7 @@ int main(int argc, char **argv)
 		dev = find_dev();
 	}
 	if (dev && run_setup())
-		battery(pair);
+		battery(pair, role);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	printf("1..%lu\n# {\"end\": %lu, \"seconds\": %.1f}\n", nrec, nrec,
 	       (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
