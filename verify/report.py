@@ -196,7 +196,9 @@ def variant_problems(name, sub, graded, bat):
         probs.append("unexpected output: %s" % err)
     for key, rec in bat["records"]:
         if str(rec.get("ret", "")).startswith("error:"):
-            probs.append("%s: %s" % (request_name(key), rec["ret"][7:]))
+            out = rec.get("info_output", "").strip()
+            probs.append("%s: %s%s" % (request_name(key), rec["ret"][7:],
+                                       " (it printed: %s)" % out if out else ""))
     return probs
 
 
