@@ -51,6 +51,7 @@ mkdir -p "$out/lab" "$out/modules"
 # In a boot, every pair's before and after first, then the further
 # variants: one that breaks the kernel cannot take a pair's verdict along.
 boots='' extras=''
+builds=()
 for arg in "$@" ";"; do
 	if [ "$arg" = ";" ]; then
 		boots+="$extras;"
@@ -80,14 +81,29 @@ for arg in "$@" ";"; do
 		esac
 		[ -f "$d/Kbuild" ] || die "$d has no Kbuild file." \
 			"BEFORE and AFTER are module source directories, each with a Kbuild file."
-		"$here/scripts/build-module.sh" "$d" "$out/modules/$name.$v" ||
-			die "the $v module of $name ($d) does not build; see above."
+		builds+=("$name.$v=$d")
 		case $v in
 		before | after) boots+=" $name.$v" ;;
 		*) extras+=" $name.$v" ;;
 		esac
 		printf '%s\t%s\t%s\n' "$name" "$v" "$(cd "$d" && pwd)" >>"$out/lab/variants"
 	done
+done
+
+# The modules, as many at a time as there are CPUs; a failed build's log is
+# printed by build-module.sh, and names which module it was.
+jobs=$(nproc)
+for b in "${builds[@]}"; do
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do wait -n || true; done
+	{ "$here/scripts/build-module.sh" "${b#*=}" "$out/modules/${b%%=*}" >"$out/modules/${b%%=*}.log" 2>&1 ||
+		echo "verify: the ${b%%=*} module (${b#*=}) does not build:" >>"$out/modules/${b%%=*}.log"; } &
+done
+wait
+for b in "${builds[@]}"; do
+	if grep -q '^verify: the .* does not build' "$out/modules/${b%%=*}.log"; then
+		cat "$out/modules/${b%%=*}.log" >&2
+		die "a module does not build; its log is above."
+	fi
 done
 
 # A lab of its own for run-lab.sh: the battery is the checker.
