@@ -49,7 +49,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 
 .PHONY: all help deps source sparse kernel modules module-stamps checkers style labs lab lab-start lab-check \
 	guided-check check lint kit-check tests fingerprints-update bench htmldocs docs-check upstream-docs-check slides \
-	slides-check clean distclean
+	slides-check clean distclean verify-args verify verify-check verify-bench
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -152,7 +152,7 @@ tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
 fingerprints-update: source ## record KSRC as the kernel the harness models (after re-reading the model)
 	@. $(BUILD)/kernel-source.mk && $(MAKE) -s -C tests model-update BUILD=$(BUILD)/tests KSRC="$$KSRC" KVER="$$KVER"
 
-bench: modules ## speed targets (warm make, lab-check, a lab boot) and harness rates
+bench: modules verify-bench ## speed targets (warm make, lab-check, a lab boot), harness rates, verify's battery times
 	@$(KENV) $(MAKE) -s -C tests bench BUILD=$(BUILD)/tests-bench KSRC="$$KSRC" KOBJ="$$KOBJ"
 	@PYTHONPATH=$(CURDIR)/scripts python3 -m kit.bench $(CURDIR) $(BUILD)/bench $(BENCH_REPEAT)
 
@@ -173,7 +173,36 @@ slides-check: deps ## slides, then render every slide in headless Chromium and c
 	@command -v npm >/dev/null || scripts/deps.sh npm
 	@$(MAKE) -s -C slides check BUILD=$(BUILD)
 
-check: lint style kit-check tests docs-check upstream-docs-check labs guided-check slides-check ## every test: lint, style, grading layer, harness, docs, upstream patches, labs, guided labs, slides
+# make verify: a pair's name is the directory above AFTER (examples/X/after: X).
+VERIFY_NAME = $(or $(NAME),$(shell n=$$(basename "$$(cd "$(AFTER)/.." 2>/dev/null && pwd)" | \
+	tr -c 'a-z0-9\n-' -); echo "$${n:-pair}"))
+# The battery, static, into $(1)/battery.
+verify_battery = mkdir -p $(1) && gcc -static -O2 -Wall -Wextra -Werror -pthread -Ilabs/common \
+	-o $(1)/battery verify/battery.c
+
+verify-args:
+	@[ -n "$(BEFORE)" ] && [ -n "$(AFTER)" ] || \
+		{ echo "verify: set BEFORE=<dir> AFTER=<dir>, each a module source directory with a Kbuild file"; exit 1; }
+
+verify: verify-args kernel sparse ## is AFTER's mmap the same as BEFORE's? BEFORE=dir AFTER=dir [DEV=/dev/x SETUP=prog]
+	@$(call verify_battery,$(BUILD)/verify)
+	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && DEV="$(DEV)" SETUP="$(SETUP)" \
+		verify/verify.sh $(BUILD)/verify "$(VERIFY_NAME)=$(BEFORE):$(AFTER)"
+
+verify-check: kernel sparse ## verify every example pair (PASS) and every mutant in tests/verify-mutants (caught)
+	@$(call verify_battery,$(BUILD)/verify-self)
+	@python3 -m unittest -q verify.test_report
+	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && \
+		verify/selftest.sh $(BUILD)/verify-self
+
+verify-bench: kernel sparse ## make verify on every example pair: battery time per module, boot time
+	@$(call verify_battery,$(BUILD)/verify-bench)
+	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && \
+		verify/verify.sh $(BUILD)/verify-bench $(foreach d,$(sort $(dir $(wildcard examples/*/after/Kbuild))), \
+			$(notdir $(patsubst %/after/,%,$(d)))=$(dir $(d:/=))before:$(d)) >/dev/null || true
+	@python3 verify/bench.py $(BUILD)/verify-bench
+
+check: lint style kit-check tests docs-check upstream-docs-check labs verify-check guided-check slides-check ## every test: lint, style, grading layer, harness, docs, upstream patches, labs, verify, guided labs, slides
 
 clean: ## remove build/ (the kernel cache in KIT_CACHE stays)
 	rm -rf $(BUILD)

@@ -10,6 +10,7 @@
 #   CHECK_ARGS     arguments for the checker, before the variant name
 #   EXPECT_CAUGHT  variants that are wrong on purpose: they pass only if the
 #                  kernel reports them (leak, lockdep, WARN), and must boot alone
+# Files in LAB_DIR/guest/, if any, go to the guest's /lab/ too.
 # MODULE_DIR/<variant>/ holds the variant's one .ko. The logs go to
 # OUT_DIR/boot-N/ and the verdicts, graded by scripts/kit/labresult.py, to
 # OUT_DIR/result.json (kit-lab/1). Exits 1 if a variant failed.
@@ -17,7 +18,8 @@
 # Environment: QEMU_ACCEL (auto, default: kvm if scripts/accel.sh's probe
 # boots, else tcg; or tcg, kvm), LAB_TIMEOUT (seconds per boot), LAB_STALL
 # (seconds without output after which a guest has hung, default 30),
-# LAB_VARIANTS (boot only these variants, e.g. "after" for make lab-check).
+# LAB_VARIANTS (boot only these variants, e.g. "after" for make lab-check),
+# LAB_SCAN_EACH=1 (a kmemleak scan after each variant, not once per boot).
 set -uo pipefail
 
 lab_dir=$1 kobj=$2 mod_dir=$3 checker=$4 out=$5
@@ -98,6 +100,9 @@ for group in "${groups[@]}"; do
 		echo "file /init $here/labs/common/init 0755 0 0"
 		echo "file /lab/check $checker 0755 0 0"
 		echo "file /lab/boot.conf $bdir/boot.conf 0644 0 0"
+		for f in "$lab_dir"/guest/*; do
+			[ -f "$f" ] && echo "file /lab/$(basename "$f") $f 0755 0 0"
+		done
 		for v in "${variants[@]}"; do
 			ko=$(ls "$mod_dir/$v"/*.ko 2>/dev/null)
 			[ "$(echo "$ko" | wc -w)" = 1 ] ||
@@ -106,7 +111,8 @@ for group in "${groups[@]}"; do
 			echo "file /lab/$v/$(basename "$ko") $ko 0644 0 0"
 		done
 	} >"$list"
-	printf 'VARIANTS="%s"\nCHECK_ARGS="%s"\n' "${variants[*]}" "$CHECK_ARGS" >"$bdir/boot.conf"
+	printf 'VARIANTS="%s"\nCHECK_ARGS="%s"\nSCAN_EACH="%s"\n' "${variants[*]}" "$CHECK_ARGS" \
+		"${LAB_SCAN_EACH:-}" >"$bdir/boot.conf"
 	"$gen_cpio" "$list" >"$bdir/initramfs.cpio" || die "gen_init_cpio failed on $list."
 
 	# An Oops leaves the kernel unfit to grade anything after it: panic
