@@ -10,9 +10,14 @@
 #   CHECK_ARGS     arguments for the checker, before the variant name
 #   EXPECT_CAUGHT  variants that are wrong on purpose: they pass only if the
 #                  kernel reports them (leak, lockdep, WARN), and must boot alone
+#   KNOWN_REPORTS  a regex: kernel reports a known upstream defect causes. A
+#                  variant whose checker passed a case with "# KNOWN <why>"
+#                  (a known upstream defect, measured) gets the verdict KNOWN,
+#                  and the reports that match are its defect's, not failures.
 # MODULE_DIR/<variant>/ holds the variant's one .ko. Results go to
-# OUT_DIR/results ("<variant> PASS|FAIL|CAUGHT <reason>") and the logs beside,
-# with the kernel's reports during a variant in boot-N/reports.<variant>.
+# OUT_DIR/results ("<variant> PASS|FAIL|CAUGHT|KNOWN <secs> <reason>") and the
+# logs beside, with the kernel's reports during a variant in
+# boot-N/reports.<variant> (those KNOWN_REPORTS forgave: boot-N/known.<variant>).
 #
 # Environment: QEMU_ACCEL (tcg, default, or kvm), LAB_TIMEOUT (seconds per boot),
 # LAB_VARIANTS (boot only these variants, e.g. "after" for make lab-check).
@@ -32,7 +37,7 @@ die() {
 }
 
 [ -f "$lab_dir/lab.conf" ] || die "$lab_dir/lab.conf is missing." "Every lab declares its boots there."
-BOOTS= CHECK_ARGS= EXPECT_CAUGHT=
+BOOTS= CHECK_ARGS= EXPECT_CAUGHT= KNOWN_REPORTS=
 . "$lab_dir/lab.conf"
 [ -n "$BOOTS" ] || die "lab.conf sets no BOOTS."
 for v in ${LAB_VARIANTS:-}; do
@@ -140,6 +145,16 @@ for group in "${groups[@]}"; do
 			/kit-lab: kmemleak scan/ { cur = "*"; next }
 			(cur == v || cur == "*" || cur == "") && $0 ~ re { print }
 		' "$bdir/console.log" | head -n 20)
+		# The known upstream defects the checker measured in this variant.
+		known=$(awk -v v="$v" '
+			/^# Subtest: / { cur = $3; next }
+			/^(not )?ok [0-9]+ / { cur = ""; next }
+			cur == v && /^    ok .* # KNOWN / { sub(/.* # KNOWN /, ""); print }
+		' "$bdir/ktap.log")
+		if [ -n "$known" ] && [ -n "$KNOWN_REPORTS" ] && [ -n "$reports" ]; then
+			printf '%s\n' "$reports" | grep -E -- "$KNOWN_REPORTS" >"$bdir/known.$v"
+			reports=$(printf '%s\n' "$reports" | grep -Ev -- "$KNOWN_REPORTS")
+		fi
 		printf '%s' "$reports" >"$bdir/reports.$v"
 		line=$(grep -E "^(not )?ok [0-9]+ $v\$" "$bdir/ktap.log" | tail -n1)
 		# The variant's failed cases with the diagnostics that follow each,
@@ -166,6 +181,8 @@ for group in "${groups[@]}"; do
 			verdict=FAIL reason="kernel reported: $(echo "$reports" | head -n1 | sed 's/^\[[^]]*\] //')${why:+; $why}"
 		elif [ -n "$why" ]; then
 			verdict=FAIL reason=$why
+		elif [ "${line%% *}" = ok ] && [ -n "$known" ]; then
+			verdict=KNOWN reason=$(printf '%s\n' "$known" | paste -sd ';' | sed 's/;/; /g')
 		elif [ "${line%% *}" = ok ]; then
 			verdict=PASS reason=
 		else
@@ -175,7 +192,7 @@ for group in "${groups[@]}"; do
 		printf '%s %s %s %s\n' "$v" "$verdict" "$secs" "$reason" >>"$out/results"
 
 		case $verdict in
-		PASS | CAUGHT) ;;
+		PASS | CAUGHT | KNOWN) ;;
 		*)
 			rc=1
 			echo "---- $lab/$v: $reason"

@@ -107,7 +107,7 @@ static int __init kit_swap_init(void)
 
 put_all:
 	for (i = 0; i <= KIT_SWAP_GUARD; i++)
-		fput(kit_swap_bad);
+		__fput_sync(kit_swap_bad);
 	return ret;
 }
 
@@ -117,7 +117,9 @@ put_all:
  * No mapping of the file can exist (its mmap always fails), so every
  * reference left is this module's. A kernel that dropped some of them
  * already has been measured by the lab; dropping only what is left frees
- * the file exactly once either way.
+ * the file exactly once either way. The last put runs here, synchronously:
+ * fput() would defer it past the unload, and the file's f_op is this
+ * module's.
  */
 static void __exit kit_swap_exit(void)
 {
@@ -125,7 +127,7 @@ static void __exit kit_swap_exit(void)
 
 	misc_deregister(&kit_swap_misc);
 	for (left = file_count(kit_swap_bad); left > 0; left--)
-		fput(kit_swap_bad);
+		__fput_sync(kit_swap_bad);
 }
 
 module_init(kit_swap_init);

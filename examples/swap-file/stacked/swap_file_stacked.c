@@ -135,7 +135,7 @@ static int __init kit_swap_init(void)
 	return 0;
 
 put_inner:
-	fput(kit_swap_inner);
+	__fput_sync(kit_swap_inner);
 put_shmem:
 	fput(kit_swap_shmem);
 	return ret;
@@ -143,11 +143,14 @@ put_shmem:
 
 /**
  * kit_swap_exit() - remove the device and drop the module's references
+ *
+ * The inner file's last put runs here, synchronously: fput() would defer
+ * it past the unload, and the file's f_op is this module's.
  */
 static void __exit kit_swap_exit(void)
 {
 	misc_deregister(&kit_swap_misc);
-	fput(kit_swap_inner);
+	__fput_sync(kit_swap_inner);
 	fput(kit_swap_shmem);
 }
 
