@@ -11,16 +11,16 @@
 set -uo pipefail
 
 pass=0 fail=0 known=0
-printf '\n%-16s %-8s %-7s %7s  %s\n' LAB VARIANT VERDICT BOOT NOTE
+printf '\n%-16s %-9s %-7s %7s  %s\n' LAB VARIANT VERDICT BOOT NOTE
 for dir in "$@"; do
 	lab=$(basename "$dir")
 	if [ ! -s "$dir/results" ]; then
-		printf '%-16s %-8s %-7s %7s  %s\n' "$lab" - FAIL - "no results: the lab did not run"
+		printf '%-16s %-9s %-7s %7s  %s\n' "$lab" - FAIL - "no results: the lab did not run"
 		fail=$((fail + 1))
 		continue
 	fi
 	while read -r variant verdict secs reason; do
-		printf '%-16s %-8s %-7s %6ss  %s\n' "$lab" "$variant" "$verdict" "$secs" "$reason"
+		printf '%-16s %-9s %-7s %6ss  %s\n' "$lab" "$variant" "$verdict" "$secs" "$reason"
 		case $verdict in
 		PASS | CAUGHT) pass=$((pass + 1)) ;;
 		KNOWN) known=$((known + 1)) ;;
