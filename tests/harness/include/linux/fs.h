@@ -91,7 +91,7 @@ static inline unsigned int imajor(const struct inode *inode)
 
 struct file *__get_file_at(struct file *file, struct site site);
 #define get_file(file)	__get_file_at(file, SITE_HERE)
-#define file_count(file)	((file)->f_count)
+#define file_count(file)	((unsigned long)(file)->f_count)
 
 /* An mmap-capable file has exactly one of the two hooks (fs.h, 7.2). */
 static inline bool can_mmap_file(struct file *file)
