@@ -255,36 +255,37 @@ static bool compat_path(struct mapcheck *m)
 			"compat path re-takes the reference");
 }
 
-/* badmmap: the swapped-in file's own ->mmap fails. */
-static bool failed_inner_mmap(struct mapcheck *m)
+/*
+ * @rounds mmap()s that must each fail with @err; the count must not move,
+ * or move by @per_round each, which is @defect.
+ */
+static bool failed_mmaps(struct mapcheck *m, unsigned int rounds, int err,
+			 long per_round, const char *defect)
 {
 	long start = refs(m);
 	unsigned int i;
 	void *p;
 
-	for (i = 0; i < BAD_ROUNDS; i++) {
+	for (i = 0; i < rounds; i++) {
 		p = mc_map(m, O_RDWR, PROT_READ, MAP_SHARED, 1, 0);
-		if (!mc_expect_map_err(m, p, m->pg, EINVAL))
+		if (!mc_expect_map_err(m, p, m->pg, err))
 			return mc_fail(m, "round %u: %s", i, m->why);
 	}
-	return balanced(m, start, refs(m), -1, BAD_ROUNDS,
-			"failed mmap()s", "double put");
+	return balanced(m, start, refs(m), per_round, rounds, "failed mmap()s",
+			defect);
+}
+
+/* badmmap: the swapped-in file's own ->mmap fails. */
+static bool failed_inner_mmap(struct mapcheck *m)
+{
+	return failed_mmaps(m, BAD_ROUNDS, EINVAL, -1, "double put");
 }
 
 /* badaction: the action is refused after the hook swapped the file. */
 static bool failed_action(struct mapcheck *m)
 {
-	long start = refs(m);
-	unsigned int i;
-	void *p;
-
-	for (i = 0; i < ROUNDS; i++) {
-		p = mc_map(m, O_RDWR, PROT_READ, MAP_SHARED, 1, 0);
-		if (!mc_expect_map_err(m, p, m->pg, EFAULT))
-			return mc_fail(m, "round %u: %s", i, m->why);
-	}
-	return balanced(m, start, refs(m), 1, ROUNDS, "failed mmap()s",
-			"action-prepare failure leaks the hook's reference");
+	return failed_mmaps(m, ROUNDS, EFAULT, 1,
+			    "action-prepare failure leaks the hook's reference");
 }
 
 static const struct mc_case stacked[] = {
