@@ -42,8 +42,10 @@
 #define KIT_SWAP_IOC_MAGIC	0xb8
 
 /*
- * Returns the shmem file's reference count as the kernel keeps it
- * (file_count()): exact, since the count is one atomic word read once.
+ * Returns the reference count of the file the device maps, as the kernel
+ * keeps it (file_count()): one atomic word, read once, so exact while
+ * nothing else maps or opens that file. The probes (stacked, badmmap,
+ * badaction) answer with the file their hook swaps in.
  */
 #define KIT_SWAP_FILE_REFS	_IO(KIT_SWAP_IOC_MAGIC, 1)
 
