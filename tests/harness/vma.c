@@ -569,21 +569,27 @@ static int call_mmap_prepare(struct mmap_state *map, struct vm_area_desc *desc)
 	if (err)
 		return err;
 
-	err = call_action_prepare(map, desc);
-	if (err) {
 #ifdef HARNESS_FIXED
-		/* Fix 4: the hook handed over a reference nobody else puts. */
-		if (desc->vm_file != map->file)
-			fput(desc->vm_file);
-#endif
-		return err;
-	}
-
-	map->pgoff = desc->pgoff;
+	/*
+	 * Fix 4: record the handed-over reference before anything can fail,
+	 * so that the abort path puts it if the action's prepare fails.
+	 */
 	if (desc->vm_file != map->file) {
 		map->file_doesnt_need_get = true;
 		map->file = desc->vm_file;
 	}
+#endif
+	err = call_action_prepare(map, desc);
+	if (err)
+		return err;
+
+	map->pgoff = desc->pgoff;
+#ifndef HARNESS_FIXED
+	if (desc->vm_file != map->file) {
+		map->file_doesnt_need_get = true;
+		map->file = desc->vm_file;
+	}
+#endif
 	map->vma_flags = desc->vma_flags;
 	map->page_prot = desc->page_prot;
 	map->vm_ops = desc->vm_ops;
