@@ -10,6 +10,10 @@
 #   CHECK_ARGS     arguments for the checker, before the variant name
 #   EXPECT_CAUGHT  variants that are wrong on purpose: they pass only if the
 #                  kernel reports them (leak, lockdep, WARN), and must boot alone
+#   KNOWN_REPORTS  a regex: the kernel reports a known upstream defect causes.
+#                  A variant whose checker passed a case with "# KNOWN <why>"
+#                  (mapcheck.h mc_known()) is graded KNOWN, and its matching
+#                  reports are kept apart as the defect's, not as failures.
 # Files in LAB_DIR/guest/, if any, go to the guest's /lab/ too.
 # MODULE_DIR/<variant>/ holds the variant's one .ko. The logs go to
 # OUT_DIR/boot-N/ and the verdicts, graded by scripts/kit/labresult.py, to
@@ -37,7 +41,7 @@ die() {
 }
 
 [ -f "$lab_dir/lab.conf" ] || die "$lab_dir/lab.conf is missing." "Every lab declares its boots there."
-BOOTS='' CHECK_ARGS='' EXPECT_CAUGHT=''
+BOOTS='' CHECK_ARGS='' EXPECT_CAUGHT='' KNOWN_REPORTS=''
 . "$lab_dir/lab.conf"
 [ -n "$BOOTS" ] || die "lab.conf sets no BOOTS."
 for v in ${LAB_VARIANTS:-}; do
@@ -153,4 +157,5 @@ for group in "${groups[@]}"; do
 done
 # The verdicts: kit-lab/1 in $out/result.json, failures printed.
 PYTHONPATH=$here/scripts python3 -m kit lab-result --lab "$lab" --out-dir "$out" \
-	--timeout "$timeout_s" --stall "$stall_s" --expect-caught "$EXPECT_CAUGHT" "${boot_args[@]}"
+	--timeout "$timeout_s" --stall "$stall_s" --expect-caught "$EXPECT_CAUGHT" \
+	--known-reports "$KNOWN_REPORTS" "${boot_args[@]}"

@@ -2,7 +2,7 @@
 """Command line of the grading layer: ``PYTHONPATH=scripts python3 -m kit CMD``.
 
   harness     --suite S --profile P --exit N --out JSON LOG
-  lab-result  --lab L --out-dir D --timeout T [--expect-caught V...] --boot DIR EXIT SECS VARIANTS...
+  lab-result  --lab L --out-dir D --timeout T [--expect-caught V...] [--known-reports RE] --boot DIR EXIT SECS VARIANTS...
   verdict     LAB_OUT_DIR...
   lab-check   --lab L --copy C --out D ... (see labcheck.py)
   checks      REPORT_JSON          status<TAB>kind:name<TAB>step, for shell scripts
@@ -40,7 +40,7 @@ def cmd_lab_result(a):
                       "seconds": float(secs),
                       "variants": variants.split()})
     doc = labresult.grade(a.lab, boots, a.expect_caught.split(), a.timeout, a.out_dir,
-                          a.stall)
+                          a.stall, a.known_reports)
     _write(doc, os.path.join(a.out_dir, "result.json"))
     for line in labresult.render_failures(doc, a.out_dir):
         print(line)
@@ -180,6 +180,7 @@ def main(argv=None):
     s.add_argument("--timeout", type=int, required=True)
     s.add_argument("--stall", type=int, required=True)
     s.add_argument("--expect-caught", default="")
+    s.add_argument("--known-reports", default="")
     s.add_argument("--boot", nargs=4, action="append", default=[],
                    metavar=("DIR", "EXIT", "SECS", "VARIANTS"))
     s.set_defaults(fn=cmd_lab_result)

@@ -11,7 +11,10 @@ while it ran (nor during boot or the final kmemleak scan, which belong to
 every variant of the boot), and the guest reached ``# kit-lab: done``. A
 guest that hung, panicked or stopped is never a pass, whatever the checker
 said before. A variant of EXPECT_CAUGHT passes (CAUGHT) only if the kernel
-reported it.
+reported it. A variant whose cases passed, some with the directive
+``# KNOWN <why>`` (a known upstream defect the checker measured), is graded
+KNOWN: it counts as a pass, and the kernel reports that match the lab's
+KNOWN_REPORTS regex are kept apart in its "known_reports", not failures.
 """
 
 import os
@@ -28,6 +31,8 @@ MARK = re.compile(r"kit-lab: (begin|end) (\S+)\s*$|kit-lab: (kmemleak scan)")
 STAMP = re.compile(r"^\[[^]]*\] ")
 DONE = "# kit-lab: done"
 MAX_REPORTS = 20
+# Verdicts that do not fail a lab.
+GOOD = ("PASS", "CAUGHT", "KNOWN")
 
 
 def _sections(console):
@@ -96,19 +101,21 @@ def _cases(sub, variant):
         name = c.name[len(prefix):] if c.name.startswith(prefix) else c.name
         after = [l for l in c.after if not l.startswith(prefix)
                  and not re.match(r"(failed [0-9]+ of|planned [0-9]+ tests)", l)]
-        cases.append({"name": name, "ok": bool(c.ok), "info": info,
+        known = (c.directive or "")[len("KNOWN "):] if c.ok and \
+            (c.directive or "").startswith("KNOWN ") else None
+        cases.append({"name": name, "ok": bool(c.ok), "info": info, "known": known,
                       "diagnostics": [] if c.ok else after})
         info = [l[len(prefix):] for l in c.after if l.startswith(prefix)]
     return cases
 
 
-def grade_variant(name, boot_no, root, console, stopped, expect_caught):
+def grade_variant(name, boot_no, root, console, stopped, expect_caught, known_reports=""):
     sub = root.child(name)
     reports = reports_for(console, name)
     why = stopped["message"] if stopped else ""
     v = {"name": name, "boot": boot_no, "expect_caught": expect_caught,
          "verdict": "FAIL", "reason": "", "planned": None, "lost": 0,
-         "cases": [], "init": [], "reports": reports}
+         "cases": [], "init": [], "reports": reports, "known_reports": []}
     if sub is not None:
         v["planned"] = sub.planned
         v["lost"] = sub.lost
@@ -119,6 +126,11 @@ def grade_variant(name, boot_no, root, console, stopped, expect_caught):
         if sub.lost:
             v["init"].append(f"the checker stopped after {len(sub.children)} "
                              f"of its {sub.planned} cases")
+    known = [c["known"] for c in v["cases"] if c["known"]]
+    if known and known_reports:
+        forgiven = re.compile(known_reports)
+        v["known_reports"] = [r for r in reports if forgiven.search(r)]
+        reports = v["reports"] = [r for r in reports if not forgiven.search(r)]
     if expect_caught:
         if reports:
             v["verdict"] = "CAUGHT"
@@ -130,6 +142,9 @@ def grade_variant(name, boot_no, root, console, stopped, expect_caught):
         v["reason"] = "kernel reported: " + reports[0] + (f"; {why}" if why else "")
     elif why:
         v["reason"] = why
+    elif sub is not None and sub.ok and known:
+        v["verdict"] = "KNOWN"
+        v["reason"] = "; ".join(known)
     elif sub is not None and sub.ok:
         v["verdict"] = "PASS"
     else:
@@ -144,7 +159,8 @@ def grade_variant(name, boot_no, root, console, stopped, expect_caught):
     return v
 
 
-def grade(lab, boots, expect_caught=(), timeout=None, out_dir=None, stall=None):
+def grade(lab, boots, expect_caught=(), timeout=None, out_dir=None, stall=None,
+          known_reports=""):
     """The kit-lab/1 document.
 
     @boots: dicts with "dir" (holding console.log and ktap.log),
@@ -163,14 +179,15 @@ def grade(lab, boots, expect_caught=(), timeout=None, out_dir=None, stall=None):
                              "console": os.path.join(rel, "console.log"),
                              "ktap": os.path.join(rel, "ktap.log")})
         for v in b["variants"]:
-            g = grade_variant(v, n, root, console, stopped, v in expect_caught)
+            g = grade_variant(v, n, root, console, stopped, v in expect_caught,
+                              known_reports)
             g["seconds"] = b["seconds"]
             doc["variants"].append(g)
     return doc
 
 
 def passed(doc):
-    return bool(doc["variants"]) and all(v["verdict"] in ("PASS", "CAUGHT") for v in doc["variants"])
+    return bool(doc["variants"]) and all(v["verdict"] in GOOD for v in doc["variants"])
 
 
 def _read(path):
@@ -185,7 +202,7 @@ def render_failures(doc, lab_dir=""):
     """What run-lab prints for each variant that did not pass."""
     out = []
     for v in doc["variants"]:
-        if v["verdict"] in ("PASS", "CAUGHT"):
+        if v["verdict"] in GOOD:
             continue
         out.append(f"---- {doc['lab']}/{v['name']}: {v['reason']}")
         shown = False

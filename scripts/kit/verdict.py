@@ -4,6 +4,8 @@
 import json
 import os
 
+from .labresult import GOOD
+
 
 def load(lab_dir):
     """The kit-lab/1 document of a lab's output directory, or None."""
@@ -20,21 +22,26 @@ def load(lab_dir):
 
 def render(dirs):
     """(lines, ok): the table for the labs whose output is in @dirs."""
-    lines = ["", f"{'LAB':<16} {'VARIANT':<8} {'VERDICT':<7} {'BOOT':>7}  NOTE"]
-    npass = nfail = 0
+    lines = ["", f"{'LAB':<16} {'VARIANT':<9} {'VERDICT':<7} {'BOOT':>7}  NOTE"]
+    npass = nfail = nknown = 0
     for d in dirs:
         lab = os.path.basename(os.path.normpath(d))
         doc = load(d)
         if doc is None or not doc["variants"]:
-            lines.append(f"{lab:<16} {'-':<8} {'FAIL':<7} {'-':>7}  no results: the lab did not run")
+            lines.append(f"{lab:<16} {'-':<9} {'FAIL':<7} {'-':>7}  no results: the lab did not run")
             nfail += 1
             continue
         for v in doc["variants"]:
             secs = f"{v['seconds']:.1f}s"
-            lines.append(f"{lab:<16} {v['name']:<8} {v['verdict']:<7} {secs:>7}  {v['reason']}".rstrip())
-            if v["verdict"] in ("PASS", "CAUGHT"):
+            lines.append(f"{lab:<16} {v['name']:<9} {v['verdict']:<7} {secs:>7}  {v['reason']}".rstrip())
+            if v["verdict"] in GOOD:
                 npass += 1
+                nknown += v["verdict"] == "KNOWN"
             else:
                 nfail += 1
-    lines += ["", f"labs: {npass} passed, {nfail} failed"]
+    lines.append("")
+    if nknown:
+        lines.append(f"{nknown} of the variants that passed measured a known upstream "
+                     "defect (KNOWN): see the findings page")
+    lines.append(f"labs: {npass} passed, {nfail} failed")
     return lines, nfail == 0

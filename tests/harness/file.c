@@ -7,6 +7,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <linux/anon_inodes.h>
 #include "internal.h"
 
 struct module_entry {
@@ -188,7 +189,8 @@ static void file_free(struct file *file)
 {
 	struct file_ref_log *log = file->f_refs;
 
-	log->dev->open_files--;
+	if (log->dev)
+		log->dev->open_files--;
 	list_del(&log->node);
 	free(log);
 	free(file);
@@ -229,6 +231,41 @@ struct file *file_open(struct miscdevice *misc, int flags)
 		file_free(file);
 		return ERR_PTR(err);
 	}
+	return file;
+}
+
+/*
+ * fs/file_table.c alloc_file_pseudo(): a file on no device (shmem, anon
+ * inodes), with its own inode, counted and logged like any other. The
+ * inode's i_private gets @inode_size zeroed bytes that go with the file,
+ * even when a test resets the harness with the file still open.
+ */
+struct file *file_alloc_pseudo(const char *name,
+			       const struct file_operations *fops, int flags,
+			       void *private_data, size_t inode_size)
+{
+	struct file_ref_log *log = calloc(1, sizeof(*log));
+	struct pseudo {
+		struct file file;
+		struct inode inode;
+		long long inode_private[];
+	} *pseudo = calloc(1, sizeof(*pseudo) + inode_size);
+	struct file *file = &pseudo->file;
+
+	if (!pseudo || !log)
+		abort();
+	log->file = file;
+	list_add_tail(&log->node, &open_files);
+	file->f_op = fops;
+	file->f_inode = &pseudo->inode;
+	file->f_flags = flags;
+	file->f_mode = FMODE_READ | FMODE_WRITE;
+	file->private_data = private_data;
+	file->f_count = 1;
+	file->f_name = name;
+	file->f_refs = log;
+	if (inode_size)
+		pseudo->inode.i_private = pseudo->inode_private;
 	return file;
 }
 
@@ -295,4 +332,14 @@ void files_reset(void)
 
 	list_for_each_entry_safe(log, tmp, &open_files, node)
 		file_free(log->file);
+}
+
+/* fs/anon_inodes.c: the model gives each such file an inode of its own. */
+struct file *anon_inode_getfile(const char *name,
+				const struct file_operations *fops,
+				void *priv, int flags)
+{
+	if (should_fail("anon_inode_getfile"))
+		return ERR_PTR(-ENOMEM);
+	return file_alloc_pseudo(name, fops, flags, priv, 0);
 }

@@ -61,6 +61,9 @@ void refcount_forget_range(const void *start, size_t size, struct site site);
 
 /* file.c: files, misc devices and modules. */
 struct file *file_open(struct miscdevice *misc, int flags);
+struct file *file_alloc_pseudo(const char *name,
+			       const struct file_operations *fops, int flags,
+			       void *private_data, size_t inode_size);
 void files_check(void);
 void files_reset(void);
 struct miscdevice *misc_find(const char *name);

@@ -40,8 +40,16 @@ static void compat_set_vma_from_desc(struct vm_area_struct *vma,
 				     struct vm_area_desc *desc)
 {
 	vma->vm_pgoff = desc->pgoff;
+#ifdef HARNESS_FIXED
+	/* Fix 3: adopt the hook's reference instead of taking another. */
+	if (desc->vm_file != vma->vm_file) {
+		fput(vma->vm_file);
+		vma->vm_file = desc->vm_file;
+	}
+#else
 	if (desc->vm_file != vma->vm_file)
 		vma_set_file(vma, desc->vm_file);
+#endif
 	vma->flags = desc->vma_flags;
 	vma->vm_page_prot = desc->page_prot;
 	vma->vm_ops = desc->vm_ops;
@@ -54,8 +62,14 @@ int __compat_vma_mmap(struct vm_area_desc *desc, struct vm_area_struct *vma)
 	int err;
 
 	err = mmap_action_prepare(desc);
-	if (err)
+	if (err) {
+#ifdef HARNESS_FIXED
+		/* Fix 4, compat side: put the reference the hook handed over. */
+		if (desc->vm_file != vma->vm_file)
+			fput(desc->vm_file);
+#endif
 		return err;
+	}
 	compat_set_vma_from_desc(vma, desc);
 	return mmap_action_complete(vma, &desc->action, true);
 }

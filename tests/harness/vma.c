@@ -520,6 +520,10 @@ static int __mmap_new_file_vma(struct mmap_state *map,
 	vma->vm_file = map->file;
 	if (!map->file_doesnt_need_get)
 		get_file(map->file);
+#ifdef HARNESS_FIXED
+	/* Fix 2: the VMA owns the handed-over reference from here on. */
+	map->file_doesnt_need_get = false;
+#endif
 
 	if (!map->file->f_op->mmap)
 		return 0;
@@ -598,15 +602,27 @@ static int call_mmap_prepare(struct mmap_state *map, struct vm_area_desc *desc)
 	if (err)
 		return err;
 
+#ifdef HARNESS_FIXED
+	/*
+	 * Fix 4: record the handed-over reference before anything can fail,
+	 * so that the abort path puts it if the action's prepare fails.
+	 */
+	if (desc->vm_file != map->file) {
+		map->file_doesnt_need_get = true;
+		map->file = desc->vm_file;
+	}
+#endif
 	err = call_action_prepare(map, desc);
 	if (err)
 		return err;
 
 	map->pgoff = desc->pgoff;
+#ifndef HARNESS_FIXED
 	if (desc->vm_file != map->file) {
 		map->file_doesnt_need_get = true;
 		map->file = desc->vm_file;
 	}
+#endif
 	map->vma_flags = desc->vma_flags;
 	map->page_prot = desc->page_prot;
 	map->vm_ops = desc->vm_ops;
@@ -695,6 +711,13 @@ static unsigned long __mmap_region(struct file *file, unsigned long addr,
 		};
 
 		vma = vma_merge_new_range(&vmg);
+#ifdef HARNESS_FIXED
+		/* Fix 1: the VMA merged into holds its own reference. */
+		if (vma && map.file_doesnt_need_get) {
+			fput(map.file);
+			map.file_doesnt_need_get = false;
+		}
+#endif
 	}
 
 	if (!vma) {

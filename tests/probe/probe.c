@@ -6,6 +6,7 @@
  * shim that drifts from upstream breaks one of the two builds. Nothing here
  * runs.
  */
+#include <linux/anon_inodes.h>
 #include <linux/atomic.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -17,6 +18,7 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/shmem_fs.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
@@ -176,6 +178,10 @@ SAME_TYPE(&vm_flags_clear, void (*)(struct vm_area_struct *, vm_flags_t));
 SAME_TYPE(&vm_flags_mod,
 	  void (*)(struct vm_area_struct *, vm_flags_t, vm_flags_t));
 SAME_TYPE(&vma_set_file, void (*)(struct vm_area_struct *, struct file *));
+SAME_TYPE(&shmem_file_setup, struct file *(*)(const char *, loff_t, vma_flags_t));
+SAME_TYPE(&anon_inode_getfile,
+	  struct file *(*)(const char *, const struct file_operations *,
+			   void *, int));
 SAME_TYPE(&vm_get_page_prot, pgprot_t (*)(vm_flags_t));
 SAME_TYPE(&remap_pfn_range,
 	  int (*)(struct vm_area_struct *, unsigned long, unsigned long,
@@ -245,6 +251,8 @@ static void __maybe_unused probe_calls(void)
 	SAME_TYPE(put_page(page), void);
 	SAME_TYPE(get_file(file), struct file *);
 	SAME_TYPE(fput(file), void);
+	SAME_TYPE(__fput_sync(file), void);
+	SAME_TYPE(file_count(file), unsigned long);
 	SAME_TYPE(mutex_lock(&obj->lock), void);
 	SAME_TYPE(mutex_lock_killable(&obj->lock), int);
 	SAME_TYPE(mutex_unlock(&obj->lock), void);

@@ -17,7 +17,8 @@ def grade(name):
         meta = json.load(f)
     boot = {"dir": d, "variants": meta["variants"], "qemu_exit": meta["qemu_exit"],
             "seconds": 2.5}
-    return labresult.grade(name, [boot], meta["expect_caught"], 30, HERE, stall=7)
+    return labresult.grade(name, [boot], meta["expect_caught"], 30, HERE, stall=7,
+                           known_reports=meta.get("known_reports", ""))
 
 
 def by_name(doc):
@@ -54,6 +55,27 @@ class Verdicts(unittest.TestCase):
                                      "seconds": 1.0}], ["after"], 30)
         self.assertEqual(doc["variants"][0]["verdict"], "FAIL")
         self.assertIn("NOT caught", doc["variants"][0]["reason"])
+
+    def test_known_upstream_defect(self):
+        v = by_name(grade("lab-known"))["after"]
+        self.assertEqual(v["verdict"], "KNOWN")
+        self.assertEqual(v["reason"], "merge leak: +100 refs after 100 merges")
+        self.assertEqual(v["reports"], [])
+        self.assertEqual(len(v["known_reports"]), 2)
+
+    def test_known_does_not_forgive_other_reports(self):
+        doc = grade("lab-known")
+        v = by_name(doc)["badmmap"]
+        self.assertEqual(v["verdict"], "FAIL")
+        self.assertIn("WARNING: fs/file.c:123", v["reason"])
+        self.assertFalse(labresult.passed(doc))
+
+    def test_known_reports_without_a_known_case_fail(self):
+        d = os.path.join(HERE, "lab-kmemleak-last")
+        doc = labresult.grade("x", [{"dir": d, "variants": ["after"], "qemu_exit": 0,
+                                     "seconds": 1.0}], [], 30,
+                              known_reports="unreferenced object|kmemleak:")
+        self.assertEqual(doc["variants"][0]["verdict"], "FAIL")
 
     def test_hung_guest(self):
         doc = grade("lab-hung")
@@ -132,6 +154,19 @@ class Table(unittest.TestCase):
         lines, ok = verdict.render(["/nonexistent/01-flags"])
         self.assertFalse(ok)
         self.assertIn("no results: the lab did not run", lines[2])
+
+    def test_known_counts_as_passed_and_is_named(self):
+        import tempfile
+        with tempfile.TemporaryDirectory() as tmp:
+            out = os.path.join(tmp, "05-swap-file")
+            os.mkdir(out)
+            doc = grade("lab-known")
+            doc["variants"] = [by_name(doc)["after"]]
+            labcheck.write(doc, os.path.join(out, "result.json"))
+            lines, ok = verdict.render([out])
+        self.assertTrue(ok)
+        self.assertEqual(lines[-1], "labs: 1 passed, 0 failed")
+        self.assertIn("known upstream defect (KNOWN)", lines[-2])
 
 
 if __name__ == "__main__":

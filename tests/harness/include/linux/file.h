@@ -7,5 +7,7 @@
 
 void __fput_at(struct file *file, struct site site);
 #define fput(file)	__fput_at(file, SITE_HERE)
+/* The model runs every final put at once, deferred or not. */
+#define __fput_sync(file)	__fput_at(file, SITE_HERE)
 
 #endif

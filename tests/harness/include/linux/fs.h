@@ -14,6 +14,7 @@
 
 #include <linux/types.h>
 #include <linux/kdev_t.h>
+#include <linux/fcntl.h>
 #include <linux/bug.h>
 #include <harness/site.h>
 
@@ -95,6 +96,7 @@ static inline unsigned int imajor(const struct inode *inode)
 
 struct file *__get_file_at(struct file *file, struct site site);
 #define get_file(file)	__get_file_at(file, SITE_HERE)
+#define file_count(file)	((unsigned long)(file)->f_count)
 
 /* An mmap-capable file has exactly one of the two hooks. */
 /* Upstream: can_mmap_file() in include/linux/fs.h, DUPLICATED. */

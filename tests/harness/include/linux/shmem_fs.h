@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Shim: the shmem file a driver creates for itself (include/linux/shmem_fs.h, 7.3). */
+#ifndef _SHIM_LINUX_SHMEM_FS_H
+#define _SHIM_LINUX_SHMEM_FS_H
+
+#include <linux/fs.h>
+#include <linux/mm.h>
+
+struct file *shmem_file_setup(const char *name, loff_t size,
+			      vma_flags_t flags);
+
+#endif
