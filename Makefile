@@ -34,7 +34,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 
 .PHONY: all help deps source served-kernels sparse kernel modules checkers style labs lab lab-start lab-check \
 	guided-check check tests bench htmldocs docs-check upstream-docs-check slides \
-	slides-check clean distclean
+	slides-check matrix matrix-build matrix-versions cache-prune clean distclean
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -127,7 +127,26 @@ slides-check: deps ## slides, then render every slide in headless Chromium and c
 	@command -v npm >/dev/null || scripts/deps.sh npm
 	@$(MAKE) -s -C slides check BUILD=$(BUILD)
 
-check: style tests docs-check upstream-docs-check labs guided-check slides-check ## every test: style, harness, docs, upstream patches, labs, guided labs, slides
+check: style tests docs-check upstream-docs-check labs guided-check slides-check matrix-build ## every test: style, harness, docs, upstream patches, labs, guided labs, slides, kernel matrix build
+
+matrix: sparse checkers ## every variant on every served kernel: build, boot the labs, table (long)
+	@. $(BUILD)/sparse.mk && export SPARSE && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
+		MATRIX_BOOT=all scripts/matrix.sh $(BUILD)/matrix
+
+matrix-build: sparse checkers ## every after/ variant compiled against every served kernel's headers
+	@python3 tests/test_matrix.py -q
+	@. $(BUILD)/sparse.mk && export SPARSE && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
+		MATRIX_BOOT=none MATRIX_VARIANTS=after scripts/matrix.sh $(BUILD)/matrix-build
+
+matrix-versions: ## rewrite Documentation/versions.json from the trees the last matrix probed
+	@ls $(BUILD)/matrix*/*/presence.json >/dev/null 2>&1 || \
+		{ echo "matrix-versions: no probe results; run make matrix or make matrix-build"; exit 1; }
+	@python3 scripts/matrix.py versions Documentation/versions.json $(BUILD)/matrix*/*/presence.json
+	@echo "  VERSIONS Documentation/versions.json (commit it)"
+
+cache-prune: ## remove cached trees and lab kernels unused for CACHE_DAYS days (default 30)
+	@scripts/cache-prune.sh $(or $(CACHE_DAYS),30) \
+		$$(cat $(BUILD)/kernel-source.mk $(BUILD)/kernel-obj.mk 2>/dev/null | sed -n 's/^K\(SRC\|OBJ\)=//p')
 
 clean: ## remove build/ (the kernel cache in KIT_CACHE stays)
 	rm -rf $(BUILD)
