@@ -39,7 +39,7 @@ case $boot in all | none) ;; *) die "MATRIX_BOOT=$boot: use all or none." ;; esa
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
-served=$("$here/scripts/fetch-kernel.sh" --served | awk '{ print $1 }')
+served=$("$here/scripts/fetch-kernel.sh" --served | awk '/^[0-9]+\.[0-9]+ / { print $1 }')
 kernels=${MATRIX_KERNELS:-$served}
 for s in $kernels; do
 	grep -qx "$s" <<<"$served" || die "MATRIX_KERNELS names $s, which the mirror does not serve." \
