@@ -131,7 +131,7 @@ check: style tests docs-check upstream-docs-check labs guided-check slides-check
 
 matrix: sparse checkers ## every variant on every served kernel: build, boot the labs, table (long)
 	@. $(BUILD)/sparse.mk && export SPARSE && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
-		MATRIX_BOOT=all scripts/matrix.sh $(BUILD)/matrix
+		MATRIX_BOOT=$(or $(MATRIX_BOOT),all) scripts/matrix.sh $(BUILD)/matrix
 
 matrix-build: sparse checkers ## every after/ variant compiled against every served kernel's headers
 	@python3 tests/test_matrix.py -q

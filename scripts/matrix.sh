@@ -12,11 +12,13 @@
 # MATRIX_BOOT=all, boot each lab's built variants in that kernel. A variant
 # that does not build is a cell of the table ("n.a." and the compiler's
 # reason), not a stop. Writes OUT_DIR/<series>/kernel.json and the logs,
-# then OUT_DIR/matrix.json, and prints the table.
+# then OUT_DIR/matrix.json, and prints the table; series left out of
+# MATRIX_KERNELS keep the columns of the run that last covered them.
 #
 # Environment: KIT_CACHE, APT_DIR, SPARSE (make sparse), CHECKERS (the
-# directory with <lab>/check, from make checkers), MATRIX_BOOT=all|none
-# (none: each tree is only prepared for modules, the variants compiled),
+# directory with <lab>/check, from make checkers), MATRIX_BOOT=all|none|
+# cached (none: each tree is only prepared for modules and the variants
+# compiled; cached: boot where a lab kernel is already built, else none),
 # MATRIX_KERNELS, MATRIX_VARIANTS ("after": only those variants), and what
 # run-lab.sh reads (QEMU_ACCEL, LAB_TIMEOUT). Exits 1 if a cell FAILs.
 set -euo pipefail
@@ -35,7 +37,7 @@ die() {
 	exit 1
 }
 
-case $boot in all | none) ;; *) die "MATRIX_BOOT=$boot: use all or none." ;; esac
+case $boot in all | none | cached) ;; *) die "MATRIX_BOOT=$boot: use all, cached or none." ;; esac
 mkdir -p "$out"
 out=$(cd "$out" && pwd)
 
@@ -102,7 +104,7 @@ for s in $kernels; do
 	echo "matrix: Linux $KVER: $built of $tried variants build; API probe: $probe"
 
 	booted=false
-	if [ "$boot" = all ]; then
+	if [ "$boot" = all ] || { [ "$boot" = cached ] && [ -f "$KOBJ/.kit-built" ]; }; then
 		booted=true
 		for labdir in "$here"/labs/[0-9]*/; do
 			lab=$(basename "$labdir") ex=${lab#*-}
@@ -121,6 +123,11 @@ for s in $kernels; do
 		"$KVER" "$booted" "$probe" "$(IFS=,; echo "${entries[*]}")" >"$sdir/kernel.json"
 done
 
-echo $kernels >"$out/kernels"
+# A run over some series updates their columns; the others keep the
+# results of the run that last covered them.
+{ cat "$out/kernels" 2>/dev/null || true; printf '%s\n' $kernels; } | tr ' ' '\n' |
+	while read -r s; do [ -n "$s" ] && [ -f "$out/$s/kernel.json" ] && echo "$s"; done |
+	sort -u -V >"$out/kernels.new"
+mv "$out/kernels.new" "$out/kernels"
 python3 "$here/scripts/matrix.py" collect "$out" "$out/matrix.json"
 python3 "$here/scripts/matrix.py" table "$out/matrix.json"
