@@ -253,7 +253,8 @@ def versions(vjson, presence_files):
     with open(vjson, encoding="utf-8") as f:
         data = json.load(f)
     rows = {r["release"]: r for r in data["releases"]}
-    for p in presence_files:
+    # Oldest first, so that the newest probe of a series wins.
+    for p in sorted(presence_files, key=os.path.getmtime):
         with open(p, encoding="utf-8") as f:
             pr = json.load(f)
         rows[pr["series"]] = {"release": pr["series"], "source": "tree",

@@ -111,7 +111,7 @@ for s in $kernels; do
 			BOOTS=
 			. "$labdir/lab.conf"
 			run=$(for v in ${BOOTS//;/ }; do
-				ls "$sdir/modules/$ex/$v"/*.ko >/dev/null 2>&1 && echo "$v"
+				if ls "$sdir/modules/$ex/$v"/*.ko >/dev/null 2>&1; then echo "$v"; fi
 			done | tr '\n' ' ')
 			[ -n "$run" ] || continue
 			LAB_VARIANTS=$run "$here/scripts/run-lab.sh" "$labdir" "$KOBJ" \
