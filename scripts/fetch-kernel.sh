@@ -210,4 +210,5 @@ fi
 # Older series (KVER=) are for the compatibility matrix and are taken as they are.
 [ -n "${KVER:-}" ] || check_tree "$tree"
 [ -f "$tree/Makefile" ] || die "$tree has no Makefile: not a kernel tree." "Remove it and retry."
+touch "$tree/.kit-used" # for make cache-prune
 record "$tree" "$(tree_version "$tree")"
