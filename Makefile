@@ -26,7 +26,7 @@ PACKAGES := python3 gcc make libc6-dev flex bison bc libelf-dev libssl-dev xz-ut
 LABS := $(sort $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf)))
 # A variant is a directory with a Kbuild file: examples/<example>/<variant>/.
 VARIANT_DIRS := $(sort $(patsubst %/Kbuild,%,$(wildcard examples/*/*/Kbuild)))
-KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch]))
+KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch] compat/*.h))
 
 # The grading layer (scripts/kit/): parsers, verdicts, reports.
 KIT := PYTHONPATH=$(CURDIR)/scripts python3 -m kit

@@ -48,7 +48,7 @@ if ! grep -q 'origin MO' "$KOBJ/source/Makefile"; then
 fi
 targets=(modules)
 [ -f "$KOBJ/Module.symvers" ] ||
-	targets=($(sed -n 's/^obj-m[[:space:]]*[:+]\?=//p' "$src/Kbuild"))
+	read -ra targets <<<"$(sed -n 's/^obj-m[[:space:]]*[:+]\?=//p' "$src/Kbuild")"
 if ! make -s -C "$KOBJ" M="$dir" "${mo[@]}" W=1 C=1 CHECK="$SPARSE" \
 	KCFLAGS="-Werror ${EXTRA_KCFLAGS:-}" "${targets[@]}" >"$log" 2>&1; then
 	cat "$log"

@@ -8,7 +8,7 @@
 # For each series (or those in MATRIX_KERNELS="6.12 7.3"): fetch the tree,
 # build its lab kernel from kernel/lab.config, run the presence probe and
 # the 7.3 API probe against its headers, build every variant with
-# examples/compat/mmap_prepare_compat.h force-included, and, with
+# compat/mmap_prepare_compat.h force-included, and, with
 # MATRIX_BOOT=all, boot each lab's built variants in that kernel. A variant
 # that does not build is a cell of the table ("n.a." and the compiler's
 # reason), not a stop. Writes OUT_DIR/<series>/kernel.json and the logs,
@@ -28,7 +28,7 @@ out=${1:?usage: matrix.sh OUT_DIR}
 here=$(cd "$(dirname "$0")/.." && pwd)
 boot=${MATRIX_BOOT:-all}
 checkers=${CHECKERS:?CHECKERS must name the directory of the built lab checkers}
-compat=$here/examples/compat/mmap_prepare_compat.h
+compat=$here/compat/mmap_prepare_compat.h
 
 die() {
 	printf 'matrix: %s\n' "$1" >&2
@@ -71,7 +71,7 @@ for s in $kernels; do
 	rm -rf "$sdir"
 	mkdir -p "$sdir"
 	echo "matrix: Linux $s"
-	KVER=$s KSRC= "$here/scripts/fetch-kernel.sh" "$sdir/kernel-source.mk"
+	KVER=$s KSRC='' "$here/scripts/fetch-kernel.sh" "$sdir/kernel-source.mk"
 	. "$sdir/kernel-source.mk"
 	# Booting needs the whole lab kernel; building modules only its headers.
 	KERNEL_STAGE=$([ "$boot" = all ] && echo full || echo prepare) \

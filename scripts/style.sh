@@ -37,7 +37,7 @@ for f in "$@"; do
 			# A compatibility header is the one place that must
 			# read the kernel version (merged code never does).
 			ignore=()
-			case $f in */examples/compat/*) ignore=(--ignore LINUX_VERSION_CODE) ;; esac
+			case $f in */compat/*) ignore=(--ignore LINUX_VERSION_CODE) ;; esac
 			out=$(cd "$run_dir" && "$KSRC/scripts/checkpatch.pl" --strict \
 				--no-tree --quiet --show-types "${ignore[@]}" -f "$f" 2>&1) ;;
 		kernel-doc)
