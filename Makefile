@@ -34,7 +34,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 
 .PHONY: all help deps source sparse kernel modules checkers style labs lab lab-start lab-check \
 	guided-check check tests fingerprints-update bench htmldocs docs-check upstream-docs-check slides \
-	slides-check clean distclean
+	slides-check clean distclean case-studies
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -114,6 +114,10 @@ htmldocs: source ## render the porting guide to build/htmldocs (sphinx-build -W)
 
 docs-check: source ## htmldocs, then headless Chromium checks of every page
 	@$(MAKE) -s -C Documentation check BUILD=$(BUILD)
+
+case-studies: source ## real handlers (packet_mmap): patched KASAN kernel, a boot per candidate, verdict table
+	@. $(BUILD)/kernel-source.mk && \
+		scripts/case-studies.sh "$$KSRC" "$$KVER" "$(KIT_CACHE)" $(BUILD)/case-studies
 
 upstream-docs-check: source ## apply Documentation/upstream/*.patch to the kernel and build its docs
 	@$(MAKE) -s -C Documentation upstream-docs-check BUILD=$(BUILD)
