@@ -34,7 +34,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 
 .PHONY: all help deps source sparse kernel modules checkers style labs lab lab-start lab-check \
 	guided-check check tests fingerprints-update bench htmldocs docs-check upstream-docs-check slides \
-	slides-check clean distclean case-studies
+	slides-check clean distclean case-studies case-studies-test
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -115,7 +115,10 @@ htmldocs: source ## render the porting guide to build/htmldocs (sphinx-build -W)
 docs-check: source ## htmldocs, then headless Chromium checks of every page
 	@$(MAKE) -s -C Documentation check BUILD=$(BUILD)
 
-case-studies: source ## real handlers (packet_mmap): patched KASAN kernel, a boot per candidate, verdict table
+case-studies-test: deps ## tests of the case-study result parser (seconds, no kernel)
+	@python3 scripts/case_studies_test.py
+
+case-studies: source case-studies-test ## real handlers (packet_mmap): patched KASAN kernel, a boot per candidate, verdict table
 	@. $(BUILD)/kernel-source.mk && \
 		scripts/case-studies.sh "$$KSRC" "$$KVER" "$(KIT_CACHE)" $(BUILD)/case-studies
 
