@@ -30,6 +30,7 @@
 #define RING_BLOCKS	4
 #define FRAME_SIZE	2048
 #define PROTO_TEST	0x88b5	/* IEEE 802 local experimental ethertype */
+#define RACE_BLOCKS	32	/* a bigger ring: a longer page insertion */
 #define RACE_SECS	10	/* the race driver's time bound ... */
 #define RACE_MAX	200000	/* ... and its bound in mmap() calls */
 #define RACE_WATCHDOG	120	/* a race that hangs is killed after this */
@@ -413,14 +414,14 @@ static void *resizer(void *arg)
 			continue;
 		}
 		r->frees++;
-		ring_set(r->s, i++ % 4 ? RING_BLOCKS : RING_BLOCKS / 2);
+		ring_set(r->s, i++ % 4 ? RACE_BLOCKS : RACE_BLOCKS / 2);
 	}
 	return NULL;
 }
 
 static bool race_child(struct mapcheck *m, const void *arg)
 {
-	size_t len = ring_bytes(RING_BLOCKS);
+	size_t len = ring_bytes(RACE_BLOCKS);
 	struct race r = { 0 };
 	double end = now() + RACE_SECS;
 	pthread_t t;
@@ -428,7 +429,7 @@ static bool race_child(struct mapcheck *m, const void *arg)
 	void *p;
 
 	(void)arg;
-	r.s = ring_socket(m, RING_BLOCKS);
+	r.s = ring_socket(m, RACE_BLOCKS);
 	if (r.s < 0)
 		return false;
 	if (pthread_create(&t, NULL, resizer, &r))
