@@ -30,8 +30,8 @@
 #define RING_BLOCKS	4
 #define FRAME_SIZE	2048
 #define PROTO_TEST	0x88b5	/* IEEE 802 local experimental ethertype */
-#define RACE_BLOCKS	32	/* a bigger ring: a longer page insertion */
-#define RACE_SECS	10	/* the race driver's time bound ... */
+#define RACE_BLOCKS	128	/* a bigger ring: a longer page insertion */
+#define RACE_SECS	15	/* the race driver's time bound ... */
 #define RACE_MAX	200000	/* ... and its bound in mmap() calls */
 #define RACE_WATCHDOG	120	/* a race that hangs is killed after this */
 
@@ -388,6 +388,7 @@ static bool fail_nth(struct mapcheck *m)
 struct race {
 	int s;
 	atomic_bool stop;
+	atomic_bool go;		/* the mapper is about to call mmap() */
 	unsigned long maps, map_einval, map_other, frees, frees_busy;
 	int other_err;
 };
@@ -400,7 +401,11 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* Free the ring and set it up again, alternating two sizes. */
+/*
+ * Free the ring and set it up again, alternating two sizes. Each free starts
+ * as the mapper enters mmap(), so that it reaches pg_vec_lock (after the
+ * synchronize_net() in packet_set_ring()) while that mmap() is under way.
+ */
 static void *resizer(void *arg)
 {
 	struct race *r = arg;
@@ -408,6 +413,8 @@ static void *resizer(void *arg)
 	int err;
 
 	while (!atomic_load(&r->stop)) {
+		if (!atomic_exchange(&r->go, false))
+			continue;
 		err = ring_set(r->s, 0);
 		if (err == EBUSY) {
 			r->frees_busy++;
@@ -435,6 +442,7 @@ static bool race_child(struct mapcheck *m, const void *arg)
 	if (pthread_create(&t, NULL, resizer, &r))
 		return mc_fail(m, "pthread_create failed");
 	while (now() < end && r.maps + r.map_einval + r.map_other < RACE_MAX) {
+		atomic_store(&r.go, true);
 		p = ring_map(r.s, len, 0);
 		if (p == MAP_FAILED) {
 			if (errno == EINVAL) {
