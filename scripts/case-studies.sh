@@ -14,7 +14,7 @@
 #      through scripts/build-kernel.sh, cached as <KVER>+<study>-<patch hash>;
 #   3. boot it once per candidate of the study's case.conf, the static
 #      checker (check.c) choosing the candidate and driving the subsystem;
-#   4. scripts/case_studies.py turns the boots' logs into OUT_DIR/results.json
+#   4. scripts/kit/casestudies.py turns the boots' logs into OUT_DIR/results.json
 #      and prints the table from it.
 # Exit status: 0 if every candidate's verdict is the one case.conf expects.
 #
@@ -69,7 +69,7 @@ boots=()
 for study in "${studies[@]}"; do
 	sdir=$here/case-studies/$study
 	[ -f "$sdir/case.conf" ] || die "no case study $study (no $sdir/case.conf)."
-	CANDIDATES= CHECK_ARGS=
+	CANDIDATES='' CHECK_ARGS=''
 	. "$sdir/case.conf"
 	sout=$out/$study
 	mkdir -p "$sout"
@@ -128,6 +128,6 @@ for study in "${studies[@]}"; do
 	done
 done
 
-python3 "$here/scripts/case_studies.py" collect "$out/results.json" "${boots[@]}" || rc=$?
-python3 "$here/scripts/case_studies.py" table "$out/results.json" || rc=1
+PYTHONPATH=$here/scripts python3 -m kit case-studies collect "$out/results.json" "${boots[@]}" || rc=$?
+PYTHONPATH=$here/scripts python3 -m kit case-studies table "$out/results.json" || rc=1
 exit $rc

@@ -1,9 +1,8 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Case-study results: boot logs to one JSON file, and the table from it.
 
-    case_studies.py collect RESULTS.json BOOT_DIR...
-    case_studies.py table RESULTS.json
+    python3 -m kit case-studies collect RESULTS.json BOOT_DIR...
+    python3 -m kit case-studies table RESULTS.json
 
 A boot directory (written by scripts/case-studies.sh) holds boot.info, the
 checker's TAP (ktap.log) and the kernel log (console.log) of one candidate.
@@ -15,16 +14,12 @@ the study's case.conf; collect and table exit 1 if any verdict differs.
 """
 import json
 import os
-import re
 import sys
 
-# What in a kernel log is a report against the code under test.
-REPORT_RE = re.compile(
-    r"BUG:|WARNING:|Oops|Kernel panic|kernel BUG|UBSAN:|KASAN:|"
-    r"unreferenced object|suspected memory leak|INFO: task .* blocked|"
-    r"possible (recursive|circular) locking|lock held when returning|"
-    r"VM_BUG_ON|page dumped because")
-TIME_RE = re.compile(r"^\[\s*[0-9.]+\]\s*")
+from . import ktap
+from .labresult import REPORT, STAMP
+
+DONE = "kit-case: done"
 
 
 def read_kv(path):
@@ -41,31 +36,25 @@ def read_kv(path):
 
 
 def parse_tap(text):
-    """The checker's TAP: cases with their reasons, diagnostics, completion."""
-    cases, diags, current = [], [], None
-    done = False
-    for line in text.splitlines():
-        m = re.match(r"^(not )?ok \d+ - (.*)$", line)
-        if m:
-            current = {"what": m.group(2), "ok": m.group(1) is None, "why": ""}
-            cases.append(current)
-            continue
-        if line.startswith("# kit-case: done"):
-            done = True
-        elif line.startswith("Bail out!"):
-            cases.append({"what": "checker start", "ok": False,
-                          "why": line[len("Bail out! "):]})
-        elif line.startswith("# "):
-            if current is not None and not current["ok"] and not current["why"]:
-                current["why"] = line[2:]
-            else:
-                diags.append(line[2:])
+    """The checker's TAP (kit.ktap): cases with the first diagnostic after a
+    failed one as its reason, the other diagnostics, and whether the checker
+    reached its "# kit-case: done" line."""
+    root = ktap.parse(text)
+    cases, diags = [], list(root.preamble)
+    for c in root.children:
+        after = [l for l in c.after if l != DONE]
+        why = after.pop(0) if not c.ok and after else ""
+        cases.append({"what": c.name, "ok": bool(c.ok), "why": why})
+        diags += after
+    if root.bailed is not None:
+        cases.append({"what": "checker start", "ok": False, "why": root.bailed})
+    done = any(DONE in c.after for c in root.children) or DONE in root.preamble
     return cases, diags, done
 
 
 def kernel_reports(text):
     """Report lines of the kernel log, without their timestamps."""
-    return [TIME_RE.sub("", l) for l in text.splitlines() if REPORT_RE.search(l)]
+    return [STAMP.sub("", l) for l in text.splitlines() if REPORT.search(l)]
 
 
 def read(path):
@@ -113,7 +102,7 @@ def collect_boot(bdir, root):
 
 
 def cmd_collect(out, bdirs):
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
     results = [collect_boot(b, root) for b in bdirs]
     with open(out, "w", encoding="utf-8") as f:
         json.dump({"results": results}, f, indent=1)
@@ -141,13 +130,10 @@ def cmd_table(path):
 
 
 def main(argv):
-    if len(argv) >= 3 and argv[1] == "collect":
-        return cmd_collect(argv[2], argv[3:])
-    if len(argv) == 3 and argv[1] == "table":
-        return cmd_table(argv[2])
+    """argv: collect RESULTS BOOT_DIR... | table RESULTS."""
+    if len(argv) >= 2 and argv[0] == "collect":
+        return cmd_collect(argv[1], argv[2:])
+    if len(argv) == 2 and argv[0] == "table":
+        return cmd_table(argv[1])
     print(__doc__, file=sys.stderr)
     return 2
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv))

@@ -1,15 +1,13 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
-"""Tests of case_studies.py on made-up boot logs: python3 case_studies_test.py"""
+"""Tests of kit/casestudies.py on made-up boot logs."""
+import contextlib
+import io
 import json
 import os
-import subprocess
-import sys
 import tempfile
 import unittest
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import case_studies as cs  # noqa: E402
+from kit import casestudies as cs
 
 TAP_OK = """TAP version 13
 1..2
@@ -77,6 +75,13 @@ class Judge(unittest.TestCase):
 
 
 class Collect(unittest.TestCase):
+    @staticmethod
+    def table(path):
+        buf = io.StringIO()
+        with contextlib.redirect_stdout(buf):
+            rc = cs.cmd_table(path)
+        return rc, buf.getvalue()
+
     def boot(self, root, cand, tap, console):
         bdir = os.path.join(root, "boot-" + cand)
         os.makedirs(bdir)
@@ -89,7 +94,6 @@ class Collect(unittest.TestCase):
         return bdir
 
     def test_json_and_table_follow_case_conf_expectations(self):
-        script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "case_studies.py")
         with tempfile.TemporaryDirectory() as tmp:
             # packet-mmap's case.conf expects legacy correct and B wrong.
             boots = [self.boot(tmp, "legacy", TAP_OK, ""),
@@ -100,18 +104,12 @@ class Collect(unittest.TestCase):
                 res = json.load(f)["results"]
             self.assertEqual([(r["candidate"], r["verdict"], r["matches"]) for r in res],
                              [("legacy", "correct", True), ("B", "wrong", True)])
-            table = subprocess.run([sys.executable, script, "table", out],
-                                   capture_output=True, text=True, check=False)
-            self.assertEqual(table.returncode, 0, table.stderr)
-            self.assertIn("KASAN: slab-use-after-free", table.stdout)
+            rc, text = self.table(out)
+            self.assertEqual(rc, 0)
+            self.assertIn("KASAN: slab-use-after-free", text)
             # The same clean log for B contradicts the analysis: exit 1.
             boots = [self.boot(tmp, "C", TAP_OK, KASAN_LOG)]
             self.assertEqual(cs.cmd_collect(out, boots), 1)
-            table = subprocess.run([sys.executable, script, "table", out],
-                                   capture_output=True, text=True, check=False)
-            self.assertEqual(table.returncode, 1)
-            self.assertIn("NOT AS EXPECTED", table.stdout)
-
-
-if __name__ == "__main__":
-    unittest.main()
+            rc, text = self.table(out)
+            self.assertEqual(rc, 1)
+            self.assertIn("NOT AS EXPECTED", text)
