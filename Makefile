@@ -11,12 +11,24 @@ BUILD := $(CURDIR)/build
 KIT_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mmap-prepare-kit
 export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
 
+# KERNEL=patched: modules and labs use the lab kernel built from the tree with
+# kernel/upstream/mm/ applied ("make upstream-check" builds it, and runs
+# first); their output goes to build/patched/, apart from the default one's.
+ifeq ($(KERNEL),patched)
+KOBJ_MK := $(BUILD)/kernel-obj-patched.mk
+OUT := $(BUILD)/patched
+else
+KOBJ_MK := $(BUILD)/kernel-obj.mk
+OUT := $(BUILD)
+endif
+
 # Debian packages: kernel build, lab guest, examples' checks, tests, slides.
 # npm is installed by the slide targets only when missing: some nodejs
 # builds ship it inside the nodejs package and conflict with Debian's npm.
 PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev xz-utils \
 	perl cpio busybox-static qemu-system-x86 sparse libcmocka-dev pkg-config \
-	python3-sphinx python3-yaml graphviz chromium patch diffutils nodejs
+	python3-sphinx python3-yaml graphviz chromium patch diffutils nodejs \
+	liburcu-dev git
 
 LABS := $(sort $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf)))
 # A variant is a directory with a Kbuild file: examples/<example>/<variant>/.
@@ -24,22 +36,22 @@ VARIANT_DIRS := $(sort $(patsubst %/Kbuild,%,$(wildcard examples/*/*/Kbuild)))
 KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch]))
 
 # Recipes that need the kernel read what "source" and "kernel" resolved.
-KENV = . $(BUILD)/kernel-source.mk && . $(BUILD)/kernel-obj.mk &&
+KENV = . $(BUILD)/kernel-source.mk && . $(KOBJ_MK) &&
 
 # Lab NN-name grades examples/name: $(call example_of,02-pfn-remap) = pfn-remap.
 example_of = $(patsubst $(firstword $(subst -, ,$(1)))-%,%,$(1))
 # Boot lab $(1) with its example's modules and its checker; results in build/labs/$(1).
 run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
-	$(BUILD)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(BUILD)/labs/$(1)
+	$(OUT)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(OUT)/labs/$(1)
 
 .PHONY: all help deps source sparse kernel modules checkers style labs lab lab-start lab-check \
-	guided-check check tests bench htmldocs docs-check upstream-docs-check slides \
+	guided-check check tests bench htmldocs docs-check upstream-docs-check upstream-check slides \
 	slides-check clean distclean
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
 help: ## list the targets
-	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=tcg|kvm LAB=name FORCE=1):"
+	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=tcg|kvm LAB=name FORCE=1 KERNEL=patched):"
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | \
 		sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 16
 	@echo "Labs: $(LABS)"
@@ -51,10 +63,14 @@ source: deps ## fetch the newest Debian linux-source >= 7.2 (or use KSRC=)
 	@mkdir -p $(BUILD)
 	@APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh $(BUILD)/kernel-source.mk
 
+ifeq ($(KERNEL),patched)
+kernel: upstream-check
+else
 kernel: source ## build the lab kernel once per version + config fragment
 	@. $(BUILD)/kernel-source.mk && \
 		scripts/build-kernel.sh "$$KSRC" "$$KVER" kernel/lab.config \
 		"$(KIT_CACHE)" $(BUILD)/kernel-obj.mk
+endif
 
 sparse: source ## a sparse the kernel accepts (built once if the system's is too old)
 	@. $(BUILD)/kernel-source.mk && \
@@ -62,7 +78,7 @@ sparse: source ## a sparse the kernel accepts (built once if the system's is too
 
 modules: kernel sparse checkers ## build every example variant (W=1, sparse, -Werror)
 	@$(KENV) . $(BUILD)/sparse.mk && export KOBJ SPARSE && for d in $(VARIANT_DIRS); do \
-		o=$(BUILD)/modules/$${d#examples/}; \
+		o=$(OUT)/modules/$${d#examples/}; \
 		scripts/build-module.sh $$d $$o || { echo "modules: $$d failed"; exit 1; }; \
 		echo "  MODULE  $$d -> $$(ls $$o/*.ko)"; \
 	done
@@ -81,12 +97,12 @@ style: source ## checkpatch --strict and kernel-doc -Wall on every example file
 labs: modules ## run every lab and print the verdict table
 	@rc=0; $(foreach l,$(LABS),$(call run_lab,$(l)) || rc=1;) \
 	$(KENV) echo "Lab kernel: Linux $$KVER, $$KOBJ"; \
-	scripts/verdict.sh $(addprefix $(BUILD)/labs/,$(LABS)) && [ $$rc = 0 ]
+	scripts/verdict.sh $(addprefix $(OUT)/labs/,$(LABS)) && [ $$rc = 0 ]
 
 lab: modules ## run one lab: make lab LAB=01-flags
 	@[ -n "$(LAB)" ] && [ -f labs/$(LAB)/lab.conf ] || \
 		{ echo "lab: set LAB to one of: $(LABS)"; exit 1; }
-	@$(call run_lab,$(LAB)) || true; scripts/verdict.sh $(BUILD)/labs/$(LAB)
+	@$(call run_lab,$(LAB)) || true; scripts/verdict.sh $(OUT)/labs/$(LAB)
 
 lab-start: ## copy LAB's before driver to work/LAB with TODO markers (FORCE=1: start over)
 	@FORCE=$(FORCE) scripts/lab-start.sh "$(LAB)" work/$(LAB)
@@ -115,6 +131,11 @@ docs-check: source ## htmldocs, then headless Chromium checks of every page
 upstream-docs-check: source ## apply Documentation/upstream/*.patch to the kernel and build its docs
 	@$(MAKE) -s -C Documentation upstream-docs-check BUILD=$(BUILD)
 
+upstream-check: source ## kernel/upstream/mm/ on a copy of the kernel: vma tests, checkpatch, patched lab kernel
+	@. $(BUILD)/kernel-source.mk && scripts/upstream-check.sh "$$KSRC" "$$KVER" \
+		kernel/upstream/mm kernel/lab.config "$(KIT_CACHE)" $(BUILD)/upstream-check \
+		$(BUILD)/upstream-check.json $(BUILD)/kernel-obj-patched.mk
+
 slides: deps ## build the talk's slides: build/slides/index.html and slides.pdf
 	@command -v npm >/dev/null || scripts/deps.sh npm
 	@$(MAKE) -s -C slides slides BUILD=$(BUILD)
@@ -123,7 +144,7 @@ slides-check: deps ## slides, then render every slide in headless Chromium and c
 	@command -v npm >/dev/null || scripts/deps.sh npm
 	@$(MAKE) -s -C slides check BUILD=$(BUILD)
 
-check: style tests docs-check upstream-docs-check labs guided-check slides-check ## every test: style, harness, docs, upstream patches, labs, guided labs, slides
+check: style tests docs-check upstream-docs-check upstream-check labs guided-check slides-check ## every test: style, harness, docs, upstream patches, labs, guided labs, slides
 
 clean: ## remove build/ (the kernel cache in KIT_CACHE stays)
 	rm -rf $(BUILD)
