@@ -16,8 +16,8 @@
 # reach KSRC through a shared inode. The lab kernel needs its source tree as
 # long as its object tree lives, so that copy goes to
 # CACHE/src/<tree>+mm-<series hash>, and build-kernel.sh builds it as kernel
-# version "KVER+mm-<series hash>": a changed series gets a new kernel, an
-# unchanged one is taken from the cache. KOBJ_MK gets "KOBJ=..." of that
+# version "KVER+mm-<hash of the series' diffs>": changed code gets a new
+# kernel, unchanged code is taken from the cache. KOBJ_MK gets "KOBJ=..." of that
 # kernel (what "make lab KERNEL=patched" boots).
 #
 # Every stage leaves its exit code and output in WORK; upstream_check.py
@@ -43,7 +43,10 @@ for p in "$series"/[0-9][0-9][0-9][0-9]-*.patch; do
 	[ -f "$p" ] && patches+=("$p")
 done
 [ ${#patches[@]} -gt 0 ] || die "no patches in $series." "Restore them from git."
-hash=$(cat "${patches[@]}" | sha256sum | cut -c1-12)
+# The code alone keys the patched kernel: a reworded commit message does
+# not rebuild it.
+hash=$(for p in "${patches[@]}"; do sed -n '/^diff --git /,/^-- $/p' "$p"; done |
+	sha256sum | cut -c1-12)
 rm -rf "$work"
 mkdir -p "$work"
 printf '%s\n' "${patches[@]}" >"$work/series"
