@@ -96,7 +96,7 @@ def collect(args):
 
     for p in patches:
         name = p['file']
-        if not after['applied'].get(name):
+        if after['applied'].get(name) is False:
             problems.append(f'{name} does not apply')
         cp = read(os.path.join(args.work, 'checkpatch', name + '.txt'), '')
         cp_rc = read_rc(os.path.join(args.work, 'checkpatch', name + '.rc'))
@@ -118,6 +118,9 @@ def collect(args):
         if st['run'] and not st['run']['consistent']:
             problems.append(f'the {name} run of tools/testing/vma printed no '
                             'consistent summary (crash?)')
+    if before['applied'] and not all(before['applied'].values()):
+        problems.append('the tests alone do not apply: ' + ', '.join(
+            n for n, ok in before['applied'].items() if not ok))
     if after['run']:
         if after['run']['exit_code'] != 0:
             problems.append('tools/testing/vma fails with the whole series: '
