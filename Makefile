@@ -15,13 +15,24 @@ BENCH_REPEAT ?= 3
 KIT_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mmap-prepare-kit
 export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
 
+# KERNEL=patched: modules and labs use the lab kernel built from the tree with
+# kernel/upstream/mm/ applied ("make upstream-check" builds it, and runs
+# first); their output goes to build/patched/, apart from the default one's.
+ifeq ($(KERNEL),patched)
+KOBJ_MK := $(BUILD)/kernel-obj-patched.mk
+OUT := $(BUILD)/patched
+else
+KOBJ_MK := $(BUILD)/kernel-obj.mk
+OUT := $(BUILD)
+endif
+
 # Debian packages: kernel build, lab guest, examples' checks, tests, slides.
 # npm is installed by the slide targets only when missing: some nodejs
 # builds ship it inside the nodejs package and conflict with Debian's npm.
 PACKAGES := python3 gcc make libc6-dev flex bison bc libelf-dev libssl-dev xz-utils \
 	perl cpio busybox-static qemu-system-x86 sparse libcmocka-dev pkg-config \
 	python3-sphinx python3-yaml graphviz chromium patch diffutils nodejs \
-	shellcheck pyflakes3 curl
+	shellcheck pyflakes3 curl liburcu-dev git
 
 LABS := $(sort $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf)))
 # A variant is a directory with a Kbuild file: examples/<example>/<variant>/.
@@ -32,7 +43,7 @@ KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch] compat/*.h)
 KIT := PYTHONPATH=$(CURDIR)/scripts python3 -m kit
 
 # Recipes that need the kernel read what "source" and "kernel" resolved.
-KENV = . $(BUILD)/kernel-source.mk && . $(BUILD)/kernel-obj.mk &&
+KENV = . $(BUILD)/kernel-source.mk && . $(KOBJ_MK) &&
 
 # What is derived from examples/ and labs/ (scripts/kit/layout.py), among it
 # the example each lab grades: $(call example_of,02-pfn-remap) = pfn-remap.
@@ -45,17 +56,17 @@ $(BUILD)/layout.mk: $(wildcard examples/ labs/ examples/*/ examples/*/*/ labs/*/
 example_of = $(LAB_EXAMPLE_$(1))
 # Boot lab $(1) with its example's modules and its checker; results in build/labs/$(1).
 run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
-	$(BUILD)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(BUILD)/labs/$(1)
+	$(OUT)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(OUT)/labs/$(1)
 
 .PHONY: all help deps source served-kernels sparse kernel modules module-stamps checkers style labs lab lab-start lab-check \
-	guided-check check lint kit-check tests fingerprints-update bench htmldocs docs-check upstream-docs-check slides \
+	guided-check check lint kit-check tests fingerprints-update bench htmldocs docs-check upstream-docs-check upstream-check slides \
 	slides-check clean distclean verify-args verify verify-check verify-bench \
 	matrix matrix-build matrix-versions cache-prune case-studies
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
 help: ## list the targets
-	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=auto|tcg|kvm LAB=name JOBS=n FORCE=1):"
+	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=auto|tcg|kvm LAB=name JOBS=n FORCE=1 KERNEL=patched):"
 	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
 		sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 16
 	@echo "Labs: $(LABS)"
@@ -71,10 +82,14 @@ served-kernels: deps ## list the kernel series the Debian mirror serves (for KVE
 	@mkdir -p $(BUILD)
 	@APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh --served
 
+ifeq ($(KERNEL),patched)
+kernel: upstream-check
+else
 kernel: source ## build the lab kernel once per version + config fragment
 	@. $(BUILD)/kernel-source.mk && \
 		scripts/build-kernel.sh "$$KSRC" "$$KVER" kernel/lab.config \
 		"$(KIT_CACHE)" $(BUILD)/kernel-obj.mk
+endif
 
 sparse: source ## a sparse the kernel accepts (built once if the system's is too old)
 	@. $(BUILD)/kernel-source.mk && \
@@ -87,12 +102,12 @@ modules: kernel sparse checkers ## build the example variants that changed (W=1,
 # headers, the lab kernel, sparse and the build script: it is rebuilt only
 # when one of them changed, and variants build in parallel.
 ifneq ($(filter module-stamps,$(MAKECMDGOALS)),)
-include $(BUILD)/kernel-obj.mk $(BUILD)/sparse.mk
+include $(KOBJ_MK) $(BUILD)/sparse.mk
 export KOBJ SPARSE
 .SECONDEXPANSION:
 example_dir = examples/$(firstword $(subst /, ,$(1)))
-module-stamps: $(patsubst examples/%,$(BUILD)/modules/%/.built,$(VARIANT_DIRS))
-$(BUILD)/modules/%/.built: $$(wildcard examples/$$*/*) $$(wildcard $$(call example_dir,$$*)/*.h) \
+module-stamps: $(patsubst examples/%,$(OUT)/modules/%/.built,$(VARIANT_DIRS))
+$(OUT)/modules/%/.built: $$(wildcard examples/$$*/*) $$(wildcard $$(call example_dir,$$*)/*.h) \
 		$(KOBJ)/Module.symvers $(SPARSE) scripts/build-module.sh
 	+@scripts/build-module.sh examples/$* $(@D) || { echo "modules: examples/$* failed"; exit 1; }
 	@echo "  MODULE  examples/$* -> $$(ls $(@D)/*.ko)"
@@ -119,7 +134,7 @@ style: source ## checkpatch --strict and kernel-doc -Wall on every example file
 labs: modules ## run every lab (JOBS guests at a time) and print the verdict table
 	@$(MAKE) --no-print-directory -O -j$(JOBS) $(addprefix lab-run-,$(LABS)) || true
 	@$(KENV) echo "Lab kernel: Linux $$KVER, $$KOBJ"; \
-	$(KIT) verdict $(addprefix $(BUILD)/labs/,$(LABS))
+	$(KIT) verdict $(addprefix $(OUT)/labs/,$(LABS))
 
 # One lab's boots; its verdicts are in build/labs/<lab>/result.json, which
 # "labs" reads: a failed lab does not stop the others.
@@ -129,7 +144,7 @@ lab-run-%:
 lab: modules ## run one lab: make lab LAB=01-flags
 	@[ -n "$(LAB)" ] && [ -f labs/$(LAB)/lab.conf ] || \
 		{ echo "lab: set LAB to one of: $(LABS)"; exit 1; }
-	@$(call run_lab,$(LAB)) || true; $(KIT) verdict $(BUILD)/labs/$(LAB)
+	@$(call run_lab,$(LAB)) || true; $(KIT) verdict $(OUT)/labs/$(LAB)
 
 lab-start: ## copy LAB's before driver to work/LAB with TODO markers (FORCE=1: start over, HINTS=0: titles only)
 	@FORCE=$(FORCE) HINTS=$(HINTS) scripts/lab-start.sh "$(LAB)" work/$(LAB)
@@ -174,6 +189,11 @@ case-studies: source kit-check ## real handlers (packet_mmap): patched KASAN ker
 upstream-docs-check: source ## apply Documentation/upstream/*.patch to the kernel and build its docs
 	@$(MAKE) -s -C Documentation upstream-docs-check BUILD=$(BUILD)
 
+upstream-check: source ## kernel/upstream/mm/ on a copy of the kernel: vma tests, checkpatch, patched lab kernel
+	@. $(BUILD)/kernel-source.mk && scripts/upstream-check.sh "$$KSRC" "$$KVER" \
+		kernel/upstream/mm kernel/lab.config "$(KIT_CACHE)" $(BUILD)/upstream-check \
+		$(BUILD)/upstream-check.json $(BUILD)/kernel-obj-patched.mk
+
 slides: deps ## build the talk's slides: build/slides/index.html and slides.pdf
 	@command -v npm >/dev/null || scripts/deps.sh npm
 	@$(MAKE) -s -C slides slides BUILD=$(BUILD)
@@ -211,7 +231,7 @@ verify-bench: kernel sparse ## make verify on every example pair: battery time p
 			$(notdir $(patsubst %/after/,%,$(d)))=$(dir $(d:/=))before:$(d)) >/dev/null || true
 	@python3 verify/bench.py $(BUILD)/verify-bench
 
-check: lint style kit-check tests docs-check upstream-docs-check labs verify-check guided-check slides-check matrix-build ## every test: lint, style, grading layer, harness, docs, upstream patches, labs, verify, guided labs, slides, kernel matrix build
+check: lint style kit-check tests docs-check upstream-docs-check upstream-check labs verify-check guided-check slides-check matrix-build ## every test: lint, style, grading layer, harness, docs, upstream doc and mm patches, labs, verify, guided labs, slides, kernel matrix build
 
 matrix: sparse checkers ## every variant on every served kernel: build, boot the labs, table (long)
 	@. $(BUILD)/sparse.mk && export SPARSE && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
