@@ -20,7 +20,7 @@
 # kernel, unchanged code is taken from the cache. KOBJ_MK gets "KOBJ=..." of that
 # kernel (what "make lab KERNEL=patched" boots).
 #
-# Every stage leaves its exit code and output in WORK; upstream_check.py
+# Every stage leaves its exit code and output in WORK; kit/upstreamcheck.py
 # turns them into JSON and the table. Exits 1 on any failure.
 set -uo pipefail
 
@@ -176,6 +176,7 @@ if [ $ok = 1 ]; then
 	fi
 	kstart=$(date +%s)
 	if "$here/build-kernel.sh" "$psrc" "$kver+mm-$hash" "$fragment" "$cache" "$kobj_mk"; then
+		# shellcheck source=/dev/null # KOBJ=, written by build-kernel.sh
 		. "$kobj_mk"
 		kernel_args=(--kobj "$KOBJ" --kernel-src "$psrc"
 			--kernel-seconds $(($(date +%s) - kstart))
@@ -187,8 +188,8 @@ if [ $ok = 1 ]; then
 	flock -u 8
 fi
 
-python3 "$here/upstream_check.py" collect --work "$work" --ksrc "$ksrc" --kver "$kver" \
+PYTHONPATH=$here python3 -m kit.upstreamcheck collect --work "$work" --ksrc "$ksrc" --kver "$kver" \
 	--series-hash "$hash" --seconds $(($(date +%s) - start)) "${kernel_args[@]}" >"$json"
 rc=$?
-python3 "$here/upstream_check.py" table "$json"
+PYTHONPATH=$here python3 -m kit.upstreamcheck table "$json"
 exit $rc

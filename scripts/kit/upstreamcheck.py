@@ -1,11 +1,10 @@
-#!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0
 """Turn what upstream-check.sh left in its work directory into one JSON
 result, and print the table of such a result.
 
-  upstream_check.py collect --work DIR --ksrc K --kver V --series-hash H
-                            --seconds S [kernel options] > result.json
-  upstream_check.py table result.json
+  python3 -m kit.upstreamcheck collect --work DIR --ksrc K --kver V --series-hash H
+                                       --seconds S [kernel options] > result.json
+  python3 -m kit.upstreamcheck table result.json
 
 collect exits 1 when the series fails any check: a patch does not apply,
 tools/testing/vma does not build, a test fails with the whole series, a
