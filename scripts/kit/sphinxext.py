@@ -10,16 +10,23 @@
 
 A cut that does not match (a renamed function) is an error that names the
 file, the page and what is missing; the guide is built with -W, so it stops.
+
+``failure-points``, the table of the failure stages and the harness's
+points, rendered from tests/harness/include/harness/failure-points.h
+(:mod:`kit.failpoints`), which the harness includes::
+
+    .. failure-points:: /_kit
 """
 
 import shlex
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from docutils.statemachine import ViewList
 from sphinx.directives.code import container_wrapper
 from sphinx.util.docutils import SphinxDirective
 
-from . import cut
+from . import cut, failpoints
 
 
 class KitCode(SphinxDirective):
@@ -52,6 +59,40 @@ class KitCode(SphinxDirective):
         return [node]
 
 
+class FailurePoints(SphinxDirective):
+    """A list-table: Fn, id, label, the points the harness fails there."""
+    required_arguments = 1
+
+    def run(self):
+        _, root = self.env.relfn2path(self.arguments[0])
+        try:
+            stages, points = failpoints.read(root)
+        except (failpoints.TableError, OSError) as e:
+            raise self.error("failure-points: %s" % e)
+        self.env.note_dependency(f"{self.arguments[0]}/{failpoints.TABLE}")
+        rows = [".. list-table::", "   :header-rows: 1", "   :widths: 6 14 40 40", "",
+                "   * - Point", "     - Id", "     - Where the call fails",
+                "     - Harness failure points hit there"]
+        anywhere = [p["name"] for p in points if p["stages"] == ["*"]]
+        for s in stages:
+            names = [p["name"] for p in points if str(s["n"]) in p["stages"]]
+            rows += ["   * - F%d" % s["n"], "     - ``%s``" % s["id"],
+                     "     - %s" % s["label"],
+                     "     - %s" % (", ".join("``%s``" % n for n in names) or "none")]
+        rows += ["", "Any stage whose code calls them (the driver's hooks, the "
+                 "action): %s. Outside mmap(): %s." % (
+                     ", ".join("``%s``" % n for n in anywhere),
+                     ", ".join("``%s``" % p["name"] for p in points
+                               if "-" in p["stages"]))]
+        view = ViewList()
+        for line in rows:
+            view.append(line, self.arguments[0])
+        node = nodes.container()
+        self.state.nested_parse(view, self.content_offset, node)
+        return node.children
+
+
 def setup(app):
     app.add_directive("kit-code", KitCode)
+    app.add_directive("failure-points", FailurePoints)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

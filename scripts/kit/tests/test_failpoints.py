@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import unittest
 
-from kit import failpoints
+from kit import failpoints, labcheck, records
 
 KIT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 PARTS = ["tests/harness", "Documentation/figures", "slides/deck.md", "labs"]
@@ -28,6 +28,17 @@ class Table(unittest.TestCase):
         stages, _ = failpoints.read(KIT)
         self.assertEqual(failpoints.expand("fails at F3, after", stages),
                          "fails at F3 (%s), after" % stages[3]["label"])
+
+
+    def test_lab_check_gives_the_stage_label_in_a_hint(self):
+        stages, _ = failpoints.read(KIT)
+        hints = records.read(os.path.join(KIT, "labs", "03-lock-abort", "hints"),
+                             ["check", "step", "expect"], ["seen"])
+        c = labcheck.check("FAIL", "harness",
+                           "nothing_leaks_at_any_failure_point_of_the_prepare_driver")
+        labcheck.add_hints([c], hints)
+        self.assertIn("fails at " + failpoints.stage_text(stages[3]) + " or "
+                      + failpoints.stage_text(stages[4]), c["hint"]["expect"])
 
 
 class Drift(unittest.TestCase):
