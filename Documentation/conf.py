@@ -28,15 +28,8 @@ release = ""
 extensions = ["kerneldoc", "kfigure", "rstFlatTable", "automarkup",
               "kit.sphinxext"]
 
-# automarkup turns a plain "name()" in prose into a link, as in the kernel's
-# docs. It tries the page's first c:namespace before the global name; the
-# examples' kernel-doc puts each variant in a namespace of its own
-# (api.rst), so on that page a name shared by the variants would link to
-# the first variant documented, whichever was meant. Only global names are
-# linked implicitly, then: kernel functions, and kit functions defined once.
-# A variant's function is linked explicitly, :c:func:`flags_after.NAME`.
-import automarkup  # noqa: E402  (found through the path set above)
-automarkup.get_c_namespace = lambda app, docname: ""
+# automarkup links a plain "name()" in prose, as in the kernel's docs;
+# kit.sphinxext makes it link global names only (see there why).
 
 # kernel-doc paths in the pages are relative to the staging directory.
 kerneldoc_srctree = os.path.dirname(os.path.abspath(__file__))
