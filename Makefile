@@ -21,12 +21,12 @@ export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
 PACKAGES := python3 gcc make libc6-dev flex bison bc libelf-dev libssl-dev xz-utils \
 	perl cpio busybox-static qemu-system-x86 sparse libcmocka-dev pkg-config \
 	python3-sphinx python3-yaml graphviz chromium patch diffutils nodejs \
-	shellcheck pyflakes3
+	shellcheck pyflakes3 curl
 
 LABS := $(sort $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf)))
 # A variant is a directory with a Kbuild file: examples/<example>/<variant>/.
 VARIANT_DIRS := $(sort $(patsubst %/Kbuild,%,$(wildcard examples/*/*/Kbuild)))
-KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch]))
+KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch] compat/*.h))
 
 # The grading layer (scripts/kit/): parsers, verdicts, reports.
 KIT := PYTHONPATH=$(CURDIR)/scripts python3 -m kit
@@ -47,9 +47,10 @@ example_of = $(LAB_EXAMPLE_$(1))
 run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 	$(BUILD)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(BUILD)/labs/$(1)
 
-.PHONY: all help deps source sparse kernel modules module-stamps checkers style labs lab lab-start lab-check \
+.PHONY: all help deps source served-kernels sparse kernel modules module-stamps checkers style labs lab lab-start lab-check \
 	guided-check check lint kit-check tests fingerprints-update bench htmldocs docs-check upstream-docs-check slides \
-	slides-check clean distclean verify-args verify verify-check verify-bench
+	slides-check clean distclean verify-args verify verify-check verify-bench \
+	matrix matrix-build matrix-versions cache-prune
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -62,9 +63,13 @@ help: ## list the targets
 deps: ## install the missing Debian packages (root or sudo)
 	@scripts/deps.sh $(PACKAGES)
 
-source: deps ## fetch the newest Debian linux-source >= 7.2 (or use KSRC=)
+source: deps ## fetch the newest Debian linux-source >= 7.2 (or KVER=X.Y, KSRC=)
 	@mkdir -p $(BUILD)
 	@APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh $(BUILD)/kernel-source.mk
+
+served-kernels: deps ## list the kernel series the Debian mirror serves (for KVER=X.Y)
+	@mkdir -p $(BUILD)
+	@APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh --served
 
 kernel: source ## build the lab kernel once per version + config fragment
 	@. $(BUILD)/kernel-source.mk && \
@@ -202,7 +207,26 @@ verify-bench: kernel sparse ## make verify on every example pair: battery time p
 			$(notdir $(patsubst %/after/,%,$(d)))=$(dir $(d:/=))before:$(d)) >/dev/null || true
 	@python3 verify/bench.py $(BUILD)/verify-bench
 
-check: lint style kit-check tests docs-check upstream-docs-check labs verify-check guided-check slides-check ## every test: lint, style, grading layer, harness, docs, upstream patches, labs, verify, guided labs, slides
+check: lint style kit-check tests docs-check upstream-docs-check labs verify-check guided-check slides-check matrix-build ## every test: lint, style, grading layer, harness, docs, upstream patches, labs, verify, guided labs, slides, kernel matrix build
+
+matrix: sparse checkers ## every variant on every served kernel: build, boot the labs, table (long)
+	@. $(BUILD)/sparse.mk && export SPARSE && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
+		MATRIX_BOOT=$(or $(MATRIX_BOOT),all) scripts/matrix.sh $(BUILD)/matrix
+
+matrix-build: sparse checkers ## every after/ variant compiled against every served kernel's headers
+	@python3 tests/test_matrix.py -q
+	@. $(BUILD)/sparse.mk && export SPARSE && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
+		MATRIX_BOOT=none MATRIX_VARIANTS=after scripts/matrix.sh $(BUILD)/matrix-build
+
+matrix-versions: ## rewrite Documentation/versions.json from the trees the last matrix probed
+	@ls $(BUILD)/matrix*/*/presence.json >/dev/null 2>&1 || \
+		{ echo "matrix-versions: no probe results; run make matrix or make matrix-build"; exit 1; }
+	@python3 scripts/matrix.py versions Documentation/versions.json $(BUILD)/matrix*/*/presence.json
+	@echo "  VERSIONS Documentation/versions.json (commit it)"
+
+cache-prune: ## remove cached trees and lab kernels unused for CACHE_DAYS days (default 30)
+	@scripts/cache-prune.sh $(or $(CACHE_DAYS),30) \
+		$$(cat $(BUILD)/kernel-source.mk $(BUILD)/kernel-obj.mk 2>/dev/null | sed -n 's/^K\(SRC\|OBJ\)=//p')
 
 clean: ## remove build/ (the kernel cache in KIT_CACHE stays)
 	rm -rf $(BUILD)

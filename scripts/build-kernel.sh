@@ -7,11 +7,15 @@
 #
 # The object tree lives in CACHE/kernel/<KVER>-<hash of FRAGMENT>/ so that every
 # clone of the kit on this machine shares it; a changed fragment or kernel gets
-# a new directory and the old one is left for "make distclean-cache".
-# Writes "KOBJ=<object tree>" to OUT_FILE.
+# a new directory and the old one is left for "make cache-prune".
+# Writes "KOBJ=<object tree>" to OUT_FILE. KERNEL_STAGE=prepare stops after
+# "make modules_prepare": enough to compile a module against the tree (make
+# matrix-build), not to link or boot one; a later full build continues in
+# the same directory.
 set -euo pipefail
 
 ksrc=$1 kver=$2 fragment=$3 cache=$4 out=$5
+stage=${KERNEL_STAGE:-full}
 
 die() {
 	printf 'build-kernel: %s\n' "$1" >&2
@@ -31,40 +35,55 @@ mkdir -p "$cache/kernel"
 exec 9>"$kobj.lock"
 flock 9
 
-if [ -f "$kobj/.kit-built" ] && [ -f "$kobj/Module.symvers" ]; then
+cached() {
+	touch "$kobj/.kit-used" # for make cache-prune
 	printf 'KOBJ=%s\n' "$kobj" >"$out"
-	echo "build-kernel: cached lab kernel $kver ($hash) in $kobj"
+	echo "build-kernel: cached lab kernel $kver ($hash, $1) in $kobj"
 	exit 0
-fi
+}
+[ -f "$kobj/.kit-built" ] && [ -f "$kobj/Module.symvers" ] && cached built
+[ "$stage" = prepare ] && [ -f "$kobj/.kit-prepared" ] && cached "prepared for modules"
 
 mk() { make -C "$ksrc" O="$kobj" ARCH=x86_64 "$@"; }
 
-echo "build-kernel: building Linux $kver lab kernel ($hash) in $kobj (log: $log)"
+echo "build-kernel: building Linux $kver lab kernel ($hash, $stage) in $kobj (log: $log)"
 start=$(date +%s)
-rm -rf "$kobj"
-mkdir -p "$kobj"
-{
-	mk tinyconfig &&
-		"$ksrc/scripts/kconfig/merge_config.sh" -m -O "$kobj" "$kobj/.config" "$fragment" &&
-		mk olddefconfig
-} >"$log" 2>&1 || die "configuring the kernel failed; the last lines of $log:" "$(tail -n 15 "$log")"
+if [ ! -f "$kobj/.kit-prepared" ]; then
+	rm -rf "$kobj"
+	mkdir -p "$kobj"
+	{
+		mk tinyconfig &&
+			"$ksrc/scripts/kconfig/merge_config.sh" -m -O "$kobj" "$kobj/.config" "$fragment" &&
+			mk olddefconfig
+	} >"$log" 2>&1 || die "configuring the kernel failed; the last lines of $log:" "$(tail -n 15 "$log")"
 
-# Kconfig drops options whose dependencies are not met without a word; a
-# kernel missing one of them would make the labs pass for the wrong reason.
-missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$fragment" | while IFS= read -r line; do
-	grep -qxF "$line" "$kobj/.config" || echo "$line"
-done
-sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$fragment" | while read -r opt; do
-	! grep -q "^$opt=" "$kobj/.config" || echo "# $opt is not set"
-done)
-[ -z "$missing" ] || die "Kconfig did not accept these options of $fragment:" $missing \
-	"Check their dependencies with 'make -C $ksrc O=$kobj ARCH=x86_64 menuconfig' and fix the fragment."
+	# Kconfig drops options whose dependencies are not met without a word; a
+	# kernel missing one of them would make the labs pass for the wrong reason.
+	missing=$(grep -E '^CONFIG_[A-Z0-9_]+=' "$fragment" | while IFS= read -r line; do
+		grep -qxF "$line" "$kobj/.config" || echo "$line"
+	done
+	sed -n 's/^# \(CONFIG_[A-Z0-9_]*\) is not set$/\1/p' "$fragment" | while read -r opt; do
+		! grep -q "^$opt=" "$kobj/.config" || echo "# $opt is not set"
+	done)
+	[ -z "$missing" ] || die "Kconfig did not accept these options of $fragment:" $missing \
+		"Check their dependencies with 'make -C $ksrc O=$kobj ARCH=x86_64 menuconfig' and fix the fragment."
+
+	mk -j"$(nproc)" modules_prepare >>"$log" 2>&1 ||
+		die "make modules_prepare failed; the last lines of $log:" "$(tail -n 25 "$log")"
+	touch "$kobj/.kit-prepared"
+fi
+if [ "$stage" = prepare ]; then
+	touch "$kobj/.kit-used"
+	printf 'KOBJ=%s\n' "$kobj" >"$out"
+	echo "build-kernel: prepared for modules in $(($(date +%s) - start)) s"
+	exit 0
+fi
 
 mk -j"$(nproc)" bzImage modules >>"$log" 2>&1 ||
 	die "the kernel build failed; the last lines of $log:" "$(tail -n 25 "$log")"
 [ -f "$kobj/Module.symvers" ] || die "the build left no Module.symvers, so modules cannot link." \
 	"See $log."
 
-touch "$kobj/.kit-built"
+touch "$kobj/.kit-built" "$kobj/.kit-used"
 printf 'KOBJ=%s\n' "$kobj" >"$out"
 echo "build-kernel: built in $(($(date +%s) - start)) s"
