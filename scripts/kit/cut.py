@@ -70,34 +70,28 @@ def find_function(lines, name, rel):
     return hits[0]
 
 
-def find_decl(lines, name, rel):
-    start_re = re.compile(r"^[A-Za-z_].*\b%s\s*=\s*\{\s*$" % re.escape(name))
+def find_braced(lines, start_re, what, rel):
+    """Indices (first, last) of the one line matching START_RE through the
+    next "};" at column 0; WHAT names it in errors."""
     hits = [i for i, line in enumerate(lines) if start_re.match(line)]
     if len(hits) != 1:
-        raise CutError("%s: %s initialised definition of %s"
-                       % (rel, "no" if not hits else "more than one", name))
-    i = hits[0]
-    end = i
-    while end < len(lines) and lines[end] != "};":
-        end += 1
-    if end == len(lines):
-        raise CutError("%s: definition of %s has no closing \"};\""
-                       % (rel, name))
-    return i, end
-
-
-def find_type(lines, name, rel):
-    start_re = re.compile(r"^(struct|union|enum) %s \{$" % re.escape(name))
-    hits = [i for i, line in enumerate(lines) if start_re.match(line)]
-    if len(hits) != 1:
-        raise CutError("%s: %s definition of type %s"
-                       % (rel, "no" if not hits else "more than one", name))
+        raise CutError("%s: %s %s" % (rel, "no" if not hits else "more than one", what))
     end = hits[0]
     while end < len(lines) and lines[end] != "};":
         end += 1
     if end == len(lines):
-        raise CutError("%s: type %s has no closing \"};\"" % (rel, name))
+        raise CutError("%s: %s has no closing \"};\"" % (rel, what))
     return hits[0], end
+
+
+def find_decl(lines, name, rel):
+    return find_braced(lines, re.compile(r"^[A-Za-z_].*\b%s\s*=\s*\{\s*$" % re.escape(name)),
+                       "initialised definition of %s" % name, rel)
+
+
+def find_type(lines, name, rel):
+    return find_braced(lines, re.compile(r"^(struct|union|enum) %s \{$" % re.escape(name)),
+                       "definition of type %s" % name, rel)
 
 
 def with_doc(lines, first, name, rel):
