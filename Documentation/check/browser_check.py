@@ -13,8 +13,8 @@ script takes a full-page screenshot (PNG in --shots) and checks:
   declaration whose signature text contains the name;
 * links: every link to another page of the guide, or to an anchor, points
   at a page that exists and an element id that page has;
-* literalinclude and kit-code: every included file exists, and the page shows one code
-  block with that file's caption, which is not empty.
+* literalinclude and kit-code: every included file exists, and the page
+  shows one code block with that file's caption, which is not empty.
 
 Chromium is driven over --remote-debugging-pipe with the standard library
 only. Exit status 0 if every check passed, 1 otherwise.

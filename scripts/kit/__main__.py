@@ -127,7 +127,8 @@ def cmd_lint(a):
     root = os.path.abspath(a.root)
     files = lint.tracked(root)
     ok, (nsh, npy) = lint.run_linters(root, files)
-    bad = lint.spdx(root, files) + lint.shared(root) + failpoints.problems(root)
+    bad = (lint.spdx(root, files) + lint.shared(root) + lint.code_cuts(root, files)
+           + failpoints.problems(root))
     for b in bad:
         print(f"lint: {b}")
     if not ok or bad:

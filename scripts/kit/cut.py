@@ -10,11 +10,11 @@ A cut is a list of tokens, as written on a slide's ``@code`` line:
   decl=NAME      an initialised definition "... NAME = {" up to "};"
   type=NAME      a type definition "struct|union|enum NAME {" at column 0
                  up to "};" at column 0
-  from=TEXT | after=TEXT, then to=TEXT | before=TEXT
+  from=TEXT | after=TEXT, then to=TEXT | before=TEXT or nothing
                  from the line containing TEXT (exactly one in the file),
                  or the line after it, through the next line containing the
                  to= TEXT, or up to the next line containing the before=
-                 TEXT (not included)
+                 TEXT (not included), or to the end of the file
   whole          the whole file
 and options
   strip-comments drop lines that hold only a comment
@@ -109,9 +109,8 @@ def with_doc(lines, first, name, rel):
     return i
 
 
-def find_range(lines, start, stop, rel, what="range"):
-    """Indices (first, last) of the first line containing START through the
-    next containing STOP. START must occur exactly once."""
+def find_start(lines, start, rel, what="range"):
+    """Index of the one line containing START."""
     starts = [i for i, line in enumerate(lines) if start in line]
     if not starts:
         raise CutError("%s: %s start %r not found" % (rel, what, start))
@@ -119,9 +118,16 @@ def find_range(lines, start, stop, rel, what="range"):
         raise CutError("%s: %s start %r found %d times (lines %s)"
                        % (rel, what, start, len(starts),
                           ", ".join(str(s + 1) for s in starts)))
-    for j in range(starts[0], len(lines)):
-        if stop in lines[j] and (j > starts[0] or start != stop):
-            return starts[0], j
+    return starts[0]
+
+
+def find_range(lines, start, stop, rel, what="range"):
+    """Indices (first, last) of the line containing START (exactly one)
+    through the next containing STOP."""
+    first = find_start(lines, start, rel, what)
+    for j in range(first, len(lines)):
+        if stop in lines[j] and (j > first or start != stop):
+            return first, j
     raise CutError("%s: %s end %r not found after %r"
                    % (rel, what, stop, start))
 
@@ -199,12 +205,16 @@ def cut(lines, tokens, rel):
         out = lines[a:b + 1]
     elif "from" in opts or "after" in opts:
         if ("from" in opts) == ("after" in opts) or \
-           ("to" in opts) == ("before" in opts):
-            raise CutError("want one of from= and after=, and one of to= "
-                           "and before=")
-        a, b = find_range(lines, opts.get("from") or opts["after"],
-                          opts.get("to") or opts["before"], rel)
-        out = lines[a + ("after" in opts):b + ("to" in opts)]
+           ("to" in opts and "before" in opts):
+            raise CutError("want one of from= and after=, and at most one "
+                           "of to= and before=")
+        start = opts.get("from") or opts["after"]
+        if "to" in opts or "before" in opts:
+            a, b = find_range(lines, start, opts.get("to") or opts["before"], rel)
+            b += "to" in opts
+        else:
+            a, b = find_start(lines, start, rel), len(lines)
+        out = lines[a + ("after" in opts):b]
     elif "to" in opts or "before" in opts:
         raise CutError("to= and before= need from= or after=")
     elif "whole" in flags:

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
 """The cutter the guide and the slides share, on a small C file."""
 
+import os
+import tempfile
 import unittest
 
-from kit import cut
+from kit import cut, lint
 
 SRC = """\
 // SPDX-License-Identifier: GPL-2.0
@@ -79,6 +81,7 @@ class Cut(unittest.TestCase):
         self.assertEqual(run("after=SPDX", "before=struct kit_state"), LINES[1:2])
         with self.assertRaisesRegex(cut.CutError, r"range start 'kit_' found \d+ times"):
             run("from=kit_", "to=}")
+        self.assertEqual(run("from=static const struct kit_ops"), SHOWN[21:24])
         with self.assertRaisesRegex(cut.CutError, "want one of from= and after="):
             run("from=SPDX", "to=a", "before=b")
 
@@ -90,6 +93,24 @@ class Cut(unittest.TestCase):
             run("fn=kit_open", "bogus")
         with self.assertRaisesRegex(cut.CutError, "no selector"):
             run("strip-comments")
+
+
+class OneWay(unittest.TestCase):
+    def test_lint_refuses_code_cut_by_literalinclude(self):
+        page = ("Page\n====\n\n"
+                ".. literalinclude:: /_kit/examples/x/before/x.c\n   :caption: x.c\n\n"
+                ".. literalinclude:: /_kit/labs/common/init\n   :start-at: run_variant\n\n"
+                ".. literalinclude:: /_gen/x.diff\n   :language: diff\n\n"
+                ".. kit-code:: /_kit/examples/x/before/x.c\n   :cut: fn=x\n")
+        with tempfile.TemporaryDirectory() as root:
+            os.makedirs(os.path.join(root, "Documentation"))
+            with open(os.path.join(root, "Documentation", "p.rst"), "w") as f:
+                f.write(page)
+            bad = lint.code_cuts(root, ["Documentation/p.rst"])
+        self.assertEqual(len(bad), 2, bad)
+        self.assertIn("Documentation/p.rst:4: literalinclude of /_kit/examples/x/before/x.c:", bad[0])
+        self.assertIn("Documentation/p.rst:7: literalinclude of /_kit/labs/common/init "
+                      "with :start-at:", bad[1])
 
 
 if __name__ == "__main__":
