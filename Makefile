@@ -50,7 +50,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 .PHONY: all help deps source served-kernels sparse kernel modules module-stamps checkers style labs lab lab-start lab-check \
 	guided-check check lint kit-check tests fingerprints-update bench htmldocs docs-check upstream-docs-check slides \
 	slides-check clean distclean verify-args verify verify-check verify-bench \
-	matrix matrix-build matrix-versions cache-prune
+	matrix matrix-build matrix-versions cache-prune case-studies
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -166,6 +166,10 @@ htmldocs: source ## render the porting guide to build/htmldocs (sphinx-build -W)
 
 docs-check: source ## htmldocs, then headless Chromium checks of every page
 	@$(MAKE) -s -C Documentation check BUILD=$(BUILD)
+
+case-studies: source kit-check ## real handlers (packet_mmap): patched KASAN kernel, a boot per candidate, verdict table
+	@. $(BUILD)/kernel-source.mk && \
+		scripts/case-studies.sh "$$KSRC" "$$KVER" "$(KIT_CACHE)" $(BUILD)/case-studies
 
 upstream-docs-check: source ## apply Documentation/upstream/*.patch to the kernel and build its docs
 	@$(MAKE) -s -C Documentation upstream-docs-check BUILD=$(BUILD)

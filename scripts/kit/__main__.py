@@ -4,6 +4,7 @@
   harness     --suite S --profile P --exit N --out JSON LOG
   lab-result  --lab L --out-dir D --timeout T [--expect-caught V...] [--known-reports RE] --boot DIR EXIT SECS VARIANTS...
   verdict     LAB_OUT_DIR...
+  case-studies collect RESULTS BOOT_DIR... | table RESULTS
   lab-check   --lab L --copy C --out D ... (see labcheck.py)
   checks      REPORT_JSON          status<TAB>kind:name<TAB>step, for shell scripts
   mistake     PATCH [REPORT_JSON]  without a report: 1 if the mistake needs a boot, else 0;
@@ -20,7 +21,7 @@ import json
 import os
 import sys
 
-from . import failpoints, harness, labcheck, labresult, layout, lint, mistakes, records, verdict
+from . import casestudies, failpoints, harness, labcheck, labresult, layout, lint, mistakes, records, verdict
 
 
 def _write(doc, path):
@@ -46,6 +47,10 @@ def cmd_lab_result(a):
     for line in labresult.render_failures(doc, a.out_dir):
         print(line)
     return 0 if labresult.passed(doc) else 1
+
+
+def cmd_case_studies(a):
+    return casestudies.main(a.args)
 
 
 def cmd_verdict(a):
@@ -186,6 +191,10 @@ def main(argv=None):
     s.add_argument("--boot", nargs=4, action="append", default=[],
                    metavar=("DIR", "EXIT", "SECS", "VARIANTS"))
     s.set_defaults(fn=cmd_lab_result)
+
+    s = sub.add_parser("case-studies")
+    s.add_argument("args", nargs="+", metavar="collect RESULTS BOOT_DIR... | table RESULTS")
+    s.set_defaults(fn=cmd_case_studies)
 
     s = sub.add_parser("verdict")
     s.add_argument("dirs", nargs="+")

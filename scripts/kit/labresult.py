@@ -26,7 +26,7 @@ from . import ktap
 REPORT = re.compile(
     r"WARNING:|BUG:|Oops|Kernel panic|kernel BUG|UBSAN:|KASAN:|unreferenced object|"
     r"suspected memory leak|INFO: task .* blocked|possible (recursive|circular) locking|"
-    r"lock held when returning")
+    r"lock held when returning|VM_BUG_ON|page dumped because")
 MARK = re.compile(r"kit-lab: (begin|end) (\S+)\s*$|kit-lab: (kmemleak scan)")
 STAMP = re.compile(r"^\[[^]]*\] ")
 DONE = "# kit-lab: done"

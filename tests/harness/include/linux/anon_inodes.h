@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shim of include/linux/anon_inodes.h, CUSTOMISED: a file on the anonymous inode. */
+/* Shim of include/linux/anon_inodes.h, STUBBED: a file on the anonymous inode. */
 #ifndef _SHIM_LINUX_ANON_INODES_H
 #define _SHIM_LINUX_ANON_INODES_H
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Shim of include/linux/shmem_fs.h, CUSTOMISED: the shmem file a driver creates for itself (7.3). */
+/* Shim of include/linux/shmem_fs.h, CUSTOMISED: the shmem file a driver creates for itself. */
 #ifndef _SHIM_LINUX_SHMEM_FS_H
 #define _SHIM_LINUX_SHMEM_FS_H
 
