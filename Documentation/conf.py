@@ -16,13 +16,20 @@ if not srctree or not os.path.isfile(os.path.join(srctree, "Documentation",
     sys.exit("conf.py: set srctree to a kernel tree (make -C Documentation "
              "htmldocs KSRC=...)")
 sys.path.insert(0, os.path.join(srctree, "Documentation", "sphinx"))
+# The kit's own directives (kit-code, failure-points): scripts/kit.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.realpath(__file__)),
+                                "..", "scripts"))
 
 project = "The mmap_prepare porting kit"
 author = "mmap_prepare kit developers"
 copyright = "The mmap_prepare kit developers; GPL-2.0"
 release = ""
 
-extensions = ["kerneldoc", "kfigure", "rstFlatTable"]
+extensions = ["kerneldoc", "kfigure", "rstFlatTable", "automarkup",
+              "kit.sphinxext"]
+
+# automarkup links a plain "name()" in prose, as in the kernel's docs;
+# kit.sphinxext makes it link global names only (see there why).
 
 # kernel-doc paths in the pages are relative to the staging directory.
 kerneldoc_srctree = os.path.dirname(os.path.abspath(__file__))

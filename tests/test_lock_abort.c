@@ -99,7 +99,7 @@ static void the_sweep_finds_the_naive_port_returning_with_the_mutex_held(void **
 {
 	char *findings = session_findings("lock_abort_naive", KIT_LOCK_PATH, SIZE);
 
-	assert_non_null(strstr(findings, "failing vma_alloc#1"));
+	assert_non_null(strstr(findings, "failing vma_alloc#1 at F3 ("));
 	assert_non_null(strstr(findings,
 		"mutex kit_lock_mutex held on return to user space from mmap(), locked at examples/lock-abort/naive/lock_abort_naive.c"));
 	assert_non_null(strstr(findings, "leak: refcount set at examples/lock-abort/naive/lock_abort_naive.c"));

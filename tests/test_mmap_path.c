@@ -31,6 +31,24 @@ static unsigned long map(struct user_dev *c)
 	return map_at(c, FIXED, 0);
 }
 
+/*
+ * The stage of the mmap path (Fn of failure-points.h) of each point the
+ * scenario reached so far, as fault_inject_trace() lists the points.
+ */
+static const char *stages(void)
+{
+	static char buf[128];
+	const struct fault_hit *hits;
+	size_t i, n = fault_inject_hits(&hits);
+	int len = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && len < (int)sizeof(buf) - 8; i++)
+		len += snprintf(buf + len, sizeof(buf) - len, "%sF%d",
+				i ? " " : "", hits[i].stage);
+	return buf;
+}
+
 static void prepare_steps_run_in_upstream_order(void **state)
 {
 	struct user_dev c = start(HOOKS_PREPARE);
@@ -40,6 +58,7 @@ static void prepare_steps_run_in_upstream_order(void **state)
 	assert_int_equal(map(&c), FIXED);
 	assert_string_equal(fault_inject_trace(),
 			    "may_expand_vm hook vma_alloc iter_prealloc mapped");
+	assert_string_equal(stages(), "F1 F2 F3 F3 F4");
 	assert_string_equal(hooks.log, "prepare mapped");
 	user_dev_close(&c);
 }
@@ -52,6 +71,7 @@ static void legacy_steps_run_hook_after_the_vma_exists(void **state)
 	assert_int_equal(map(&c), FIXED);
 	assert_string_equal(fault_inject_trace(),
 			    "may_expand_vm vma_alloc iter_prealloc hook");
+	assert_string_equal(stages(), "F1 F3 F3 F5");
 	user_dev_close(&c);
 }
 
@@ -325,7 +345,12 @@ static void compat_path_applies_the_prepare_fields_to_the_vma(void **state)
 	hooks.vm_ops = HOOK_MAPPED | HOOK_CLOSE;
 	hooks.set_flags = VM_DONTEXPAND;
 	hooks.private_data = &data;
+	fault_inject_reset();
 	assert_int_equal(map(&c), FIXED);
+	/* The outer ->mmap is F5; the lower hook and ->mapped inside it, F6. */
+	assert_string_equal(fault_inject_trace(),
+			    "may_expand_vm vma_alloc iter_prealloc hook hook mapped");
+	assert_string_equal(stages(), "F1 F3 F3 F5 F6 F6");
 	vma = find_vma(c.mm, FIXED);
 	assert_ptr_equal(vma->vm_file, hooks.lower);
 	assert_ptr_equal(vma->vm_private_data, &data);

@@ -13,8 +13,8 @@ script takes a full-page screenshot (PNG in --shots) and checks:
   declaration whose signature text contains the name;
 * links: every link to another page of the guide, or to an anchor, points
   at a page that exists and an element id that page has;
-* literalinclude: every included file exists, and the page shows one code
-  block with that file's caption, which is not empty.
+* literalinclude and kit-code: every included file exists, and the page
+  shows one code block with that file's caption, which is not empty.
 
 Chromium is driven over --remote-debugging-pipe with the standard library
 only. Exit status 0 if every check passed, 1 otherwise.
@@ -59,7 +59,7 @@ PAGE_SCRIPT = r"""
 })()
 """
 
-DIRECTIVE = re.compile(r"^(\s*)\.\. (kernel-doc|literalinclude)::\s*(\S+)\s*$")
+DIRECTIVE = re.compile(r"^(\s*)\.\. (kernel-doc|literalinclude|kit-code)::\s*(\S+)\s*$")
 OPTION = re.compile(r"^\s*:([a-z-]+):\s*(.*)$")
 # The first word after "/**" names what the comment documents. Any "/**"
 # comment counts, well-formed or not: a broken one must fail the check.
@@ -68,7 +68,8 @@ KDOC_NAME = re.compile(r"^\s*\*\s+(?:(?:struct|union|enum|typedef)\s+)?"
 
 
 def parse_directives(rst_path):
-    """kernel-doc and literalinclude directives of one page, with options."""
+    """kernel-doc, literalinclude and kit-code directives of one page, with
+    options (a kit-code counts as a literalinclude)."""
     found = []
     with open(rst_path, encoding="utf-8") as f:
         lines = f.read().splitlines()
@@ -90,6 +91,11 @@ def parse_directives(rst_path):
             elif last:
                 opts[last] += " " + lines[i].strip()
             i += 1
+        if kind == "kit-code":
+            # Its caption defaults to the path without /_kit/ or /_linux/
+            # (scripts/kit/sphinxext.py); it is an include like the other.
+            kind = "literalinclude"
+            opts.setdefault("caption", re.sub(r"^/_(kit|linux)/", "", arg))
         found.append({"kind": kind, "arg": arg, "opts": opts})
     return found
 

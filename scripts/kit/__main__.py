@@ -11,7 +11,8 @@
                                    with one: its line of the corpus table, and what
                                    lab-check got wrong (exit 1)
   layout      check ROOT | example-of ROOT LAB... | make-vars ROOT
-  lint        ROOT                 SPDX lines, shared plumbing of the variants
+  lint        ROOT                 SPDX lines, shared plumbing of the variants,
+                                   failure-point names (failpoints.py)
 """
 
 import argparse
@@ -20,7 +21,7 @@ import json
 import os
 import sys
 
-from . import casestudies, harness, labcheck, labresult, layout, lint, mistakes, records, verdict
+from . import casestudies, failpoints, harness, labcheck, labresult, layout, lint, mistakes, records, verdict
 
 
 def _write(doc, path):
@@ -131,7 +132,8 @@ def cmd_lint(a):
     root = os.path.abspath(a.root)
     files = lint.tracked(root)
     ok, (nsh, npy) = lint.run_linters(root, files)
-    bad = lint.spdx(root, files) + lint.shared(root)
+    bad = (lint.spdx(root, files) + lint.shared(root) + lint.code_cuts(root, files)
+           + failpoints.problems(root))
     for b in bad:
         print(f"lint: {b}")
     if not ok or bad:
@@ -139,7 +141,7 @@ def cmd_lint(a):
               "https://www.shellcheck.net/wiki/SCnnnn)")
         return 1
     print(f"  LINT    shellcheck {nsh} scripts, pyflakes3 {npy} files, "
-          "SPDX lines and shared plumbing: clean")
+          "SPDX lines, shared plumbing, failure-point names: clean")
     return 0
 
 

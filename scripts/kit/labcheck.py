@@ -13,7 +13,7 @@ import json
 import os
 import re
 
-from . import harness
+from . import failpoints, harness
 
 BUILD = "W=1, sparse and -Werror, as make modules"
 HARNESS_BUILD = "the userspace harness compiles the copy"
@@ -110,6 +110,7 @@ def hint_matches(h, key, seen):
 
 def add_hints(checks, hints):
     """Give each failed check the first hint that matches it."""
+    stages, _ = failpoints.read()
     for c in checks:
         if c["status"] == "ok":
             continue
@@ -118,7 +119,9 @@ def add_hints(checks, hints):
         if h is None:
             c["hint"] = {"step": None, "expect": "no hint for this check: reread the whole page"}
         else:
-            c["hint"] = {"step": None if h["step"] == "-" else h["step"], "expect": h["expect"]}
+            # An "Fn" in a hint is a failure stage: say it as the harness does.
+            c["hint"] = {"step": None if h["step"] == "-" else h["step"],
+                         "expect": failpoints.expand(h["expect"], stages)}
     return checks
 
 

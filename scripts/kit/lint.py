@@ -85,6 +85,35 @@ def spdx(root, files):
     return bad
 
 
+def code_cuts(root, files):
+    """Code cut from a file some other way than kit-code (scripts/kit/cut.py),
+    which the slides share: a literalinclude of C, or with a line selector."""
+    bad = []
+    for f in files:
+        if not (f.startswith("Documentation/") and f.endswith(".rst")):
+            continue
+        with open(os.path.join(root, f), encoding="utf-8", errors="replace") as fh:
+            lines = fh.read().splitlines()
+        for no, line in enumerate(lines, 1):
+            m = re.match(r"^(\s*)\.\. literalinclude::\s*(\S+)", line)
+            if not m:
+                continue
+            opts = []
+            for nxt in lines[no:]:
+                om = re.match(r"^%s\s+:([a-z-]+):" % m.group(1), nxt)
+                if not om:
+                    break
+                opts.append(om.group(1))
+            cuts = [o for o in opts if o in ("start-at", "start-after", "end-at",
+                                             "end-before", "lines", "pyobject")]
+            if m.group(2).endswith((".c", ".h")) or cuts:
+                bad.append(f"{f}:{no}: literalinclude of {m.group(2)}"
+                           f"{' with :' + ':, :'.join(cuts) + ':' if cuts else ''}: "
+                           "cut code with kit-code (:cut: fn=NAME, from=... to=..., "
+                           "scripts/kit/cut.py), as the slides do")
+    return bad
+
+
 def shared(root):
     """Problems with the shared plumbing of each example's variants."""
     bad = []

@@ -22,19 +22,10 @@ one of these directives, replaced at build time:
                                 with nodes=, cropped to those graphviz
                                 nodes (each must exist)
 
-SELECTOR is one of
-  fn=NAME        a function definition: its first line at column 0 names
-                 NAME( and its body runs from "{" to "}" at column 0
-  decl=NAME      an initialised definition "... NAME = {" up to "};"
-  from=TEXT to=TEXT
-                 the first line containing TEXT through the next line
-                 containing the second TEXT
-  whole          the whole file
-OPTION is any of
-  strip-comments drop lines that hold only a comment
-  elide=A|B      replace the lines from one containing A through the next
-                 containing B with one line "..."
-  lang=NAME      the fence's language (default c; diff for @diff)
+SELECTOR and OPTION are those of scripts/kit/cut.py (fn=NAME, decl=NAME,
+from=TEXT to=TEXT|before=TEXT, whole; strip-comments, elide=A|B, lang=NAME),
+the cutter the guide's kit-code directive uses too. lang= is the fence's
+language (default c; diff for @diff).
 
 Any selector or elision that does not match exactly once stops the build
 with the deck's line number, so a slide cannot silently drift from the
@@ -52,157 +43,21 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
-TAB = 8
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "..", "scripts"))
+from kit import cut  # noqa: E402  (the cutter the guide uses too)
 
 
 class BuildError(Exception):
     pass
 
 
-def read_lines(top, rel):
-    path = os.path.join(top, rel)
-    if not os.path.isfile(path):
-        raise BuildError("%s: no such file" % rel)
-    with open(path, encoding="utf-8") as f:
-        return f.read().splitlines()
-
-
-def find_function(lines, name, rel):
-    """Lines of the definition of function NAME (kernel style)."""
-    start_re = re.compile(r"^[A-Za-z_].*\b%s\(" % re.escape(name))
-    hits = []
-    for i, line in enumerate(lines):
-        if not start_re.match(line):
-            continue
-        # A definition: the signature ends at a "{" line, not at a ";".
-        j = i
-        while j < len(lines) and lines[j] != "{":
-            if lines[j].rstrip().endswith(";"):
-                break
-            j += 1
-        if j < len(lines) and lines[j] == "{":
-            end = j + 1
-            while end < len(lines) and lines[end] != "}":
-                end += 1
-            if end == len(lines):
-                raise BuildError("%s: function %s has no closing brace"
-                                 % (rel, name))
-            hits.append((i, end))
-    if not hits:
-        raise BuildError("%s: no definition of function %s" % (rel, name))
-    if len(hits) > 1:
-        raise BuildError("%s: %d definitions of function %s"
-                         % (rel, len(hits), name))
-    i, end = hits[0]
-    return lines[i:end + 1]
-
-
-def find_decl(lines, name, rel):
-    start_re = re.compile(r"^[A-Za-z_].*\b%s\s*=\s*\{\s*$" % re.escape(name))
-    hits = [i for i, line in enumerate(lines) if start_re.match(line)]
-    if len(hits) != 1:
-        raise BuildError("%s: %s initialised definition of %s"
-                         % (rel, "no" if not hits else "more than one", name))
-    i = hits[0]
-    end = i
-    while end < len(lines) and lines[end] != "};":
-        end += 1
-    if end == len(lines):
-        raise BuildError("%s: definition of %s has no closing \"};\""
-                         % (rel, name))
-    return lines[i:end + 1]
-
-
-def find_range(lines, start, stop, rel, what="range"):
-    """Indices (first, last) of the first line containing START through the
-    next containing STOP. START must occur exactly once."""
-    starts = [i for i, line in enumerate(lines) if start in line]
-    if not starts:
-        raise BuildError("%s: %s start %r not found" % (rel, what, start))
-    if len(starts) > 1:
-        raise BuildError("%s: %s start %r found %d times (lines %s)"
-                         % (rel, what, start, len(starts),
-                            ", ".join(str(s + 1) for s in starts)))
-    for j in range(starts[0], len(lines)):
-        if stop in lines[j] and (j > starts[0] or start != stop):
-            return starts[0], j
-    raise BuildError("%s: %s end %r not found after %r"
-                     % (rel, what, stop, start))
-
-
-def strip_comments(lines):
-    out = []
-    in_block = False
-    for line in lines:
-        s = line.strip()
-        if in_block:
-            if "*/" in s:
-                in_block = False
-            continue
-        if s.startswith("/*"):
-            if "*/" not in s:
-                in_block = True
-            elif not s.endswith("*/"):
-                out.append(line)      # code after a closed comment
-            continue
-        if s.startswith("//"):
-            continue
-        out.append(line)
-    # No run of blank lines, none at either end.
-    tidy = []
-    for line in out:
-        if not line.strip() and (not tidy or not tidy[-1].strip()):
-            continue
-        tidy.append(line)
-    while tidy and not tidy[-1].strip():
-        tidy.pop()
-    return tidy
-
-
 def select(top, rel, args):
-    """Cut FILE by the selector among ARGS; apply the options."""
-    lines = read_lines(top, rel)
-    opts = {}
-    elides = []
-    flags = set()
-    for a in args:
-        if a.startswith("elide="):
-            elides.append(a[len("elide="):])
-        elif "=" in a:
-            k, v = a.split("=", 1)
-            opts[k] = v
-        else:
-            flags.add(a)
-    if "fn" in opts:
-        cut = find_function(lines, opts["fn"], rel)
-    elif "decl" in opts:
-        cut = find_decl(lines, opts["decl"], rel)
-    elif "from" in opts or "to" in opts:
-        if "from" not in opts or "to" not in opts:
-            raise BuildError("from= and to= go together")
-        a, b = find_range(lines, opts["from"], opts["to"], rel)
-        cut = lines[a:b + 1]
-    elif "whole" in flags:
-        cut = lines
-    else:
-        raise BuildError("no selector (fn=, decl=, from= to=, whole) for %s"
-                         % rel)
-    for e in elides:
-        if "|" not in e:
-            raise BuildError("elide=%r: want elide=START|END" % e)
-        a_txt, b_txt = e.split("|", 1)
-        a, b = find_range(cut, a_txt, b_txt, rel, "elision")
-        indent = re.match(r"\s*", cut[a]).group(0)
-        cut = cut[:a] + [indent + "..."] + cut[b + 1:]
-    if "strip-comments" in flags:
-        cut = strip_comments(cut)
-    unknown = flags - {"strip-comments", "whole"}
-    unknown |= set(opts) - {"fn", "decl", "from", "to", "lang"}
-    if unknown:
-        raise BuildError("unknown option(s): %s" % ", ".join(sorted(unknown)))
-    if not any(line.strip() for line in cut):
-        raise BuildError("%s: the selection is empty" % rel)
-    return [line.expandtabs(TAB).rstrip() for line in cut], opts
+    """Cut FILE by the selector among ARGS (scripts/kit/cut.py)."""
+    try:
+        return cut.cut_file(os.path.join(top, rel), args, rel)
+    except cut.CutError as e:
+        raise BuildError(str(e)) from None
 
 
 def fence(lang, lines, label):

@@ -40,8 +40,10 @@ static char *sweep_findings(const char *name, const struct fault_hit *hit)
 	if (!findings)
 		return NULL;
 	if (hit)
-		ret = asprintf(&text, "%s, failing %s#%u:\n%s", name, hit->point,
-			       hit->nth, findings);
+		ret = asprintf(&text, "%s, failing %s#%u %s%s:\n%s", name,
+			       hit->point, hit->nth,
+			       hit->stage == FAULT_STAGE_NONE ? "" : "at ",
+			       fault_stage_name(hit->stage), findings);
 	else
 		ret = asprintf(&text, "%s, without failures:\n%s", name, findings);
 	if (ret < 0)

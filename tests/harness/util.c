@@ -56,9 +56,10 @@ static void compat_set_vma_from_desc(struct vm_area_struct *vma,
 	vma->vm_private_data = desc->private_data;
 }
 
-/* Upstream: __compat_vma_mmap() in mm/util.c, DUPLICATED. */
+/* Upstream: __compat_vma_mmap() in mm/util.c, CUSTOMISED: the stage F6. */
 int __compat_vma_mmap(struct vm_area_desc *desc, struct vm_area_struct *vma)
 {
+	int outer = fault_stage_set(6);
 	int err;
 
 	err = mmap_action_prepare(desc);
@@ -68,20 +69,25 @@ int __compat_vma_mmap(struct vm_area_desc *desc, struct vm_area_struct *vma)
 		if (desc->vm_file != vma->vm_file)
 			fput(desc->vm_file);
 #endif
+		fault_stage_set(outer);
 		return err;
 	}
 	compat_set_vma_from_desc(vma, desc);
-	return mmap_action_complete(vma, &desc->action, true);
+	err = mmap_action_complete(vma, &desc->action, true);
+	fault_stage_set(outer);
+	return err;
 }
 
-/* Upstream: compat_vma_mmap() in mm/util.c, CUSTOMISED: the failure point "hook". */
+/* Upstream: compat_vma_mmap() in mm/util.c, CUSTOMISED: the failure point "hook", the stage F6. */
 int compat_vma_mmap(struct file *file, struct vm_area_struct *vma)
 {
 	struct vm_area_desc desc;
-	int err;
+	int outer, err;
 
 	compat_set_desc_from_vma(&desc, file, vma);
+	outer = fault_stage_set(6);
 	err = should_fail("hook") ? -ENOMEM : vfs_mmap_prepare(file, &desc);
+	fault_stage_set(outer);
 	if (err)
 		return err;
 	desc.action.hide_from_rmap_until_complete = false;

@@ -501,11 +501,13 @@ static int __mmap_setup(struct mmap_state *map, struct vm_area_desc *desc)
 }
 
 /* mm/internal.h mmap_file(): after a failed .mmap no hook runs again. */
-/* Upstream: mmap_file() in mm/internal.h, CUSTOMISED: the failure point "hook". */
+/* Upstream: mmap_file() in mm/internal.h, CUSTOMISED: the failure point "hook", the stage F5. */
 static int mmap_file(struct file *file, struct vm_area_struct *vma)
 {
+	int outer = fault_stage_set(5);
 	int err = should_fail("hook") ? -ENOMEM : vfs_mmap(file, vma);
 
+	fault_stage_set(outer);
 	if (err)
 		vma->vm_ops = &vma_dummy_vm_ops;
 	return err;
@@ -658,7 +660,7 @@ static int check_seed_hooks(const struct file *file)
 }
 #endif
 
-/* Upstream: __mmap_region() in mm/vma.c, CUSTOMISED: no KSM, no uffd list. */
+/* Upstream: __mmap_region() in mm/vma.c, CUSTOMISED: no KSM, no uffd list; the stages F1 to F4. */
 static unsigned long __mmap_region(struct file *file, unsigned long addr,
 				   unsigned long len, vma_flags_t vma_flags,
 				   unsigned long pgoff)
@@ -690,15 +692,18 @@ static unsigned long __mmap_region(struct file *file, unsigned long addr,
 	if (err)
 		return err;
 #endif
+	fault_stage_set(1);
 	err = __mmap_setup(&map, &desc);
 	if (err)
 		goto abort_munmap;
 	if (have_mmap_prepare) {
+		fault_stage_set(2);
 		err = call_mmap_prepare(&map, &desc);
 		if (err)
 			goto abort_munmap;
 	}
 
+	fault_stage_set(3);
 	if (map.prev || map.next) {
 		struct vma_merge_struct vmg = {
 			.start = map.addr,
@@ -737,6 +742,7 @@ static unsigned long __mmap_region(struct file *file, unsigned long addr,
 		set_vma_user_defined_fields(vma, &map);
 
 	__mmap_complete(&map, vma);
+	fault_stage_set(4);
 
 #ifdef HARNESS_SEED
 	if (have_mmap_prepare && allocated_new && file->f_op->mmap_complete) {
@@ -762,13 +768,18 @@ abort_munmap:
 	return err;
 }
 
-/* Upstream: mmap_region() in mm/vma.c, CUSTOMISED. */
+/* Upstream: mmap_region() in mm/vma.c, CUSTOMISED: the stage F0. */
 unsigned long mmap_region(struct file *file, unsigned long addr,
 			  unsigned long len, vm_flags_t vm_flags,
 			  unsigned long pgoff)
 {
-	return __mmap_region(file, addr, len, legacy_to_vma_flags(vm_flags),
-			     pgoff);
+	/* F0 to F6 of failure-points.h; __mmap_region() moves on from F0. */
+	int outer = fault_stage_set(0);
+	unsigned long ret = __mmap_region(file, addr, len,
+					  legacy_to_vma_flags(vm_flags), pgoff);
+
+	fault_stage_set(outer);
+	return ret;
 }
 
 /*

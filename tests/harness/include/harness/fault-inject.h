@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Named failure points. Every place where the modelled kernel (or a shimmed
- * kernel API a driver calls) can fail asks should_fail("name") first; a test
- * arms one point to fail on its Nth hit. Every hit is recorded, in order, so
- * a test can read the sequence of steps a scenario went through and a sweep
- * can re-run the scenario once per (point, hit) it reached.
+ * kernel API a driver calls) can fail first asks should_fail() with its
+ * name, a row of failure-points.h; a test arms one point to fail on its Nth
+ * hit. Every hit is recorded, in order, with the stage of the mmap path it
+ * was in, so a test can read the sequence of steps a scenario went through
+ * and a sweep can re-run the scenario once per (point, hit) it reached.
  */
 #ifndef _HARNESS_FAULT_INJECT_H
 #define _HARNESS_FAULT_INJECT_H
@@ -14,8 +15,21 @@
 struct fault_hit {
 	const char *point;
 	unsigned int nth;
+	int stage;		/* FAULT_STAGE_NONE or n of Fn */
 };
 
+/*
+ * The stage of the mmap path the model is in (failure-points.h): the model
+ * sets it where the kernel's code enters a stage, and restores the one it
+ * got back on the way out, so a compat call inside a legacy ->mmap is F6
+ * and then F5 again.
+ */
+#define FAULT_STAGE_NONE (-1)
+int fault_stage_set(int stage);
+/* "Fn (label)" for a stage, "outside mmap()" for FAULT_STAGE_NONE. */
+const char *fault_stage_name(int stage);
+
+/* @point must be a row of failure-points.h; the harness aborts if not. */
 bool should_fail(const char *point);
 
 void fault_inject_arm(const char *point, unsigned int nth);
