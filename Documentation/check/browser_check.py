@@ -54,7 +54,8 @@ PAGE_SCRIPT = r"""
     .map(i => ({src: i.getAttribute('src'), ok: i.complete && i.naturalWidth > 0}));
   const errors = Array.from(document.querySelectorAll('.system-message, .problematic'))
     .map(e => e.textContent.trim().slice(0, 200));
-  return {ids, links, sigs, blocks, images, errors,
+  const text = document.body.innerText.replace(/\s+/g, ' ');
+  return {ids, links, sigs, blocks, images, errors, text,
           title: document.title};
 })()
 """
@@ -111,6 +112,19 @@ def kdoc_names(path):
             if m:
                 names.append(m.group(1))
     return names
+
+
+def doc_first_sentence(path, title):
+    """The first sentence of the body of the "DOC: @title" comment of a C
+    file, white space folded; None if there is no such section."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    m = re.search(r"/\*\*\s*\n\s*\*\s*DOC:\s*%s\s*\n(.*?)\*/" % re.escape(title),
+                  text, re.S)
+    if not m:
+        return None
+    body = " ".join(l.strip().lstrip("*").strip() for l in m.group(1).splitlines())
+    return " ".join(body.split()).split(". ")[0]
 
 
 def resolve_include(src, page_rel, arg):
@@ -176,6 +190,15 @@ def main():
                     if not os.path.isfile(path):
                         problems.append("%s: kernel-doc source %s is missing"
                                         % (page, d["arg"]))
+                        continue
+                    if "doc" in d["opts"]:
+                        # A DOC: section renders as prose: its first
+                        # sentence must be on the page.
+                        counts["kernel-doc"] += 1
+                        first = doc_first_sentence(path, d["opts"]["doc"])
+                        if not first or first not in info["text"]:
+                            problems.append("%s: DOC section '%s' of %s is not shown"
+                                            % (page, d["opts"]["doc"], d["arg"]))
                         continue
                     names = d["opts"].get("identifiers", "").split()
                     if not names:

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
-/*
- * swap-file-uapi.h - the mmap() contract of /dev/kit_swap
+/**
+ * DOC: the mmap() contract of /dev/kit_swap
  *
  * Shared by every swap-file module (before/, after/ and the probes) and by
  * the lab checker. Besides the ioctl numbers from <linux/ioctl.h> it is
