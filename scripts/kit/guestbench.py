@@ -269,10 +269,11 @@ def render_rst(doc):
     m = doc["machine"]
     out = ["Measured on Linux %s (the lab kernel, with its debug options), %s, "
            "QEMU %s with %s, a guest of %s on a %d-CPU host (%s), load average "
-           "%.1f before the boot. Each figure is microseconds per iteration: "
+           "%.1f before the boot and %.1f after it. Each figure is microseconds per iteration: "
            "min / median / max of %d runs of %d iterations, after a warm-up run."
            % (doc["kernel"], doc["date"], m["qemu"], m["accel"].upper(), m["guest"],
-              m["host_cpus"], m["host_cpu"], m["load_before"], doc["runs"], doc["iters"]), ""]
+              m["host_cpus"], m["host_cpu"], m["load_before"], m.get("load_after", m["load_before"]),
+              doc["runs"], doc["iters"]), ""]
     rows = []
     for r in doc["examples"]:
         q = r["ratio"]
@@ -398,6 +399,8 @@ def run(root, out, kobj, program, iters, runs, reps):
                         program, os.path.join(out, "run")], env=env, stdout=log,
                        stderr=subprocess.STDOUT)
     wall = time.monotonic() - t0
+    with open("/proc/loadavg", encoding="utf-8") as f:
+        mach["load_after"] = float(f.read().split()[0])
     rpath = os.path.join(out, "run", "result.json")
     if not os.path.exists(rpath):
         raise BenchError("the lab runner wrote no %s: see %s/run-lab.log" % (rpath, out))

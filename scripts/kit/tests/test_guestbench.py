@@ -117,6 +117,28 @@ class Site(unittest.TestCase):
         self.assertIn("__GFP_NOWARN", guestbench.site([]))
 
 
+class Figures(unittest.TestCase):
+    def test_ratio_range(self):
+        b = {"per_iter_ns": guestbench.spread([2, 4, 8])}
+        a = {"per_iter_ns": guestbench.spread([1, 4, 16])}
+        self.assertEqual(guestbench.compare(b, a), {"median": 1.0, "low": 1 / 8, "high": 8.0})
+
+    def test_kmemleak_inferred_only_where_it_fits(self):
+        named = {"nth": 1, "ret": "ENOMEM", "frames": ["kmem_cache_alloc_noprof", "vm_area_alloc"]}
+        quiet = {"nth": 2, "ret": "ok", "frames": []}
+        self.assertIn("kmemleak's record of point 1",
+                      guestbench.name_points([named, quiet], True)[1]["site"])
+        # No kmemleak in the kernel, a failed mmap(), or no named point just
+        # before: no guess.
+        for pts, leak in (([named, quiet], False),
+                          ([named, dict(quiet, ret="ENOMEM")], True),
+                          ([dict(quiet, nth=1), quiet], True),
+                          ([named, dict(quiet, nth=3)], True)):
+            self.assertIn("__GFP_NOWARN", guestbench.name_points(pts, leak)[-1]["site"])
+        loud = dict(quiet, frames=["kmalloc_noprof", "f"])
+        self.assertEqual(guestbench.name_points([named, loud], True)[1]["site"], "f")
+
+
 class Committed(unittest.TestCase):
     def root(self, examples):
         d = tempfile.mkdtemp()
