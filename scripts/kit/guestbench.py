@@ -28,7 +28,10 @@ from . import ktap, layout
 SCHEMA = "kit-guest-bench/1"
 PROGRAM = 1             # the record format of bench/mmap-cost.c
 ROLES = ("before", "after")
-PASSES = (("before", ""), ("after", ""), ("after", ".2"), ("before", ".2"))
+# The order of the variants in the boot: before, after, after, before,
+# twice (see run()).
+PASSES = (("before", ""), ("after", ""), ("after", ".2"), ("before", ".2"),
+          ("before", ".3"), ("after", ".3"), ("after", ".4"), ("before", ".4"))
 
 # Frames of the allocator and of fault injection itself: the failure point
 # is named by the first frame that is not one of these.
@@ -153,6 +156,7 @@ def summarize_variant(p, per_us):
         pt["ns"] = spread([t * 1000.0 / per_us for t in f["ticks"]])
     return {
         "per_iter_ns": spread(per),
+        "pass_medians_ns": [statistics.median(q) * k for q in r["passes"]],
         "mmap_ns": spread([x * k for x in r["mmap"]]),
         "touch_ns": spread([x * k for x in r["touch"]]),
         "munmap_ns": spread([x * k for x in r["munmap"]]),
@@ -162,11 +166,15 @@ def summarize_variant(p, per_us):
 
 
 def compare(before, after):
-    """after/before: the ratio of the medians, and the range the runs
-    allow (the fastest after against the slowest before, and the reverse)."""
+    """after/before: the ratio of the medians of all runs; the lowest and
+    highest ratio of one pass of after to the pass of before next to it
+    in the boot (how much the ratio moved from one repetition to the
+    next); and the ratio of the fastest runs (those the host disturbed
+    least)."""
     b, a = before["per_iter_ns"], after["per_iter_ns"]
-    return {"median": a["median"] / b["median"], "low": a["min"] / b["max"],
-            "high": a["max"] / b["min"]}
+    pairs = [y / x for x, y in zip(before["pass_medians_ns"], after["pass_medians_ns"])]
+    return {"median": a["median"] / b["median"], "low": min(pairs), "high": max(pairs),
+            "passes": len(pairs), "fastest": a["min"] / b["min"]}
 
 
 def merge(passes):
@@ -178,6 +186,9 @@ def merge(passes):
     first = passes[0]
     runs = {k: [x for p in passes for x in p["runs"][k]] for k in ("mmap", "touch", "munmap")}
     runs["iters"] = first["runs"]["iters"]
+    # Each pass's runs, in ticks per run, for the ratios pass by pass.
+    runs["passes"] = [[sum(x) for x in zip(p["runs"]["mmap"], p["runs"]["touch"],
+                                           p["runs"]["munmap"])] for p in passes]
     failures = [dict(f, ticks=list(f["ticks"])) for f in first["failures"]]
     for p in passes[1:]:
         seen = [(f["nth"], f["ret"], f["frames"]) for f in p["failures"]]
@@ -219,6 +230,10 @@ def summarize(parsed, examples):
 
 # --- Renderings.
 
+def _ratios(values):
+    return ", ".join("-" if v is None else "%.2f" % v for v in values)
+
+
 def _us(ns):
     return "%.1f" % (ns / 1000.0)
 
@@ -230,18 +245,19 @@ def _spread_us(s):
 def render_text(doc):
     m = doc["machine"]
     lines = ["  GUEST   mmap + touch every page + munmap, us per iteration "
-             "(min / median / max of %d runs of %d); Linux %s, %s, %s"
-             % (doc["runs"], doc["iters"], doc["kernel"], m["accel"], doc["date"])]
-    lines.append("  GUEST   %-14s %5s  %-22s %-22s %s" % ("example", "pages", "before",
-                                                        "after", "after/before (range)"))
+             "(min / median / max of %d runs of %d, %d boots); Linux %s, %s, %s"
+             % (doc["runs"], doc["iters"], doc["boots"], doc["kernel"], m["accel"], doc["date"])]
+    lines.append("  GUEST   %-14s %5s  %-24s %-24s %s" % ("example", "pages", "before",
+                                                        "after", "after/before (pass range; fastest)"))
     for r in doc["examples"]:
         if not (r.get("before") and r.get("after")):
             lines.append("  GUEST   %-14s not measured" % r["example"])
             continue
         q = r["ratio"]
-        lines.append("  GUEST   %-14s %5d  %-22s %-22s %.2f (%.2f-%.2f)"
+        lines.append("  GUEST   %-14s %5d  %-24s %-24s %.2f (%.2f-%.2f; %.2f)  by boot: %s"
                      % (r["example"], r["pages"], _spread_us(r["before"]["per_iter_ns"]),
-                        _spread_us(r["after"]["per_iter_ns"]), q["median"], q["low"], q["high"]))
+                        _spread_us(r["after"]["per_iter_ns"]), q["median"], q["low"], q["high"],
+                        q["fastest"], _ratios(r["boot_ratios"])))
     lines.append("  GUEST   a failed mmap(), median us of %d, at each fail-nth point:"
                  % doc["fail_reps"])
     for r in doc["examples"]:
@@ -264,25 +280,37 @@ def _table(header, rows, widths):
     return out + [""]
 
 
+def reading(q):
+    """What one boot's ratios can say, and no more."""
+    if q["low"] <= 1.0 <= q["high"]:
+        return "no difference: the passes fall on both sides of 1"
+    return "after %s than before in each of the %d passes" % (
+        "slower" if q["low"] > 1.0 else "faster", q["passes"])
+
+
 def render_rst(doc):
     """The docs' tables: the cost of a mapping, then of each failure."""
     m = doc["machine"]
     out = ["Measured on Linux %s (the lab kernel, with its debug options), %s, "
            "QEMU %s with %s, a guest of %s on a %d-CPU host (%s), load average "
-           "%.1f before the boot and %.1f after it. Each figure is microseconds per iteration: "
-           "min / median / max of %d runs of %d iterations, after a warm-up run."
+           "%.1f before the first boot and %.1f after the last. Each figure is microseconds "
+           "per iteration: min / median / max of %d runs of %d iterations in %d boots, "
+           "each run after a warm-up run."
            % (doc["kernel"], doc["date"], m["qemu"], m["accel"].upper(), m["guest"],
-              m["host_cpus"], m["host_cpu"], m["load_before"], m.get("load_after", m["load_before"]),
-              doc["runs"], doc["iters"]), ""]
+              m["host_cpus"], m["host_cpu"], m["load_before"], m["load_after"],
+              doc["runs"], doc["iters"], doc["boots"]), ""]
     rows = []
     for r in doc["examples"]:
         q = r["ratio"]
         rows.append(["``%s``" % r["example"], str(r["pages"]),
                      _spread_us(r["before"]["per_iter_ns"]),
                      _spread_us(r["after"]["per_iter_ns"]),
-                     "%.2f (%.2f to %.2f)" % (q["median"], q["low"], q["high"])])
-    out += _table(["Example", "Pages", "Before (us)", "After (us)", "After / before (range)"],
-                  rows, [16, 8, 24, 24, 28])
+                     "%.2f (%.2f to %.2f)" % (q["median"], q["low"], q["high"]),
+                     _ratios(r["boot_ratios"]), "%.2f" % q["fastest"], reading(q)])
+    out += _table(["Example", "Pages", "Before (us)", "After (us)",
+                   "After / before (lowest to highest pass)", "Each boot", "Fastest runs",
+                   "What this shows"],
+                  rows, [11, 5, 16, 16, 16, 10, 7, 19])
     out += ["The phases, medians in microseconds per iteration (mmap / first touch / munmap):", ""]
     rows = []
     for r in doc["examples"]:
@@ -291,16 +319,17 @@ def render_rst(doc):
                      for role in ROLES])
     out += _table(["Example", "Before", "After"], rows, [20, 40, 40])
     out += ["A failed ``mmap()`` at each point fail-nth reaches: its errno and its "
-            "median time in microseconds over %d calls; the point is named by the "
+            "time in microseconds over %d calls; the point is named by the "
             "stack the kernel printed for the failed allocation." % doc["fail_reps"], ""]
     rows = []
     for r in doc["examples"]:
         for role in ROLES:
             for f in r[role]["failures"]:
                 rows.append(["``%s``" % r["example"], role, str(f["nth"]), f["ret"],
-                             _us(f["ns"]["median"]), "``%s``" % f["site"]])
-    out += _table(["Example", "Variant", "N", "Result", "us", "Failed allocation (caller < its caller)"],
-                  rows, [14, 8, 4, 9, 7, 58])
+                             _spread_us(f["ns"]), "``%s``" % f["site"]])
+    out += _table(["Example", "Variant", "N", "Result", "us (min / median / max)",
+                   "Failed allocation (caller < its caller)"],
+                  rows, [12, 7, 3, 8, 18, 52])
     return "\n".join(out)
 
 
@@ -312,7 +341,7 @@ def check(root, doc):
     if not isinstance(doc, dict) or doc.get("schema") != SCHEMA:
         return ["not a %s document" % SCHEMA]
     bad = []
-    for k in ("kernel", "date", "machine", "runs", "iters", "fail_reps", "examples"):
+    for k in ("kernel", "date", "machine", "boots", "runs", "iters", "fail_reps", "examples"):
         if k not in doc:
             bad.append("no %r" % k)
     if bad:
@@ -361,14 +390,14 @@ def machine(accel):
             "guest": "2 vCPUs, 512 MiB (scripts/run-lab.sh)", "load_before": load}
 
 
-def run(root, out, kobj, program, iters, runs, reps):
+def run(root, out, kobj, program, iters, runs, reps, boots):
     examples = [ex for ex in layout.examples(root)
                 if all(r in layout.variants(root, ex) for r in ROLES)]
     labdir, mods = os.path.join(out, "lab"), os.path.join(out, "modules")
     os.makedirs(labdir, exist_ok=True)
     os.makedirs(mods, exist_ok=True)
-    # Each example in the order before, after, after, before (ABBA), the
-    # runs of both passes pooled: a load on the host that grows or fades
+    # Each example in the order before, after, after, before, twice, the
+    # runs of the passes pooled: a load on the host that grows or fades
     # during the boot weighs on both variants alike.
     variants = []
     for ex in examples:
@@ -384,7 +413,7 @@ def run(root, out, kobj, program, iters, runs, reps):
         f.write("# SPDX-License-Identifier: GPL-2.0\n# Generated by scripts/kit/guestbench.py.\n")
         f.write('BOOTS="%s"\nCHECK_ARGS="--iters %d --runs %d --fail-reps %d"\n'
                 % (" ".join(variants), iters, runs, reps))
-    accel = os.environ.get("QEMU_ACCEL", "auto")
+    accel = os.environ.get("QEMU_ACCEL") or "auto"
     if accel == "auto":
         accel = subprocess.run([os.path.join(root, "scripts", "accel.sh"),
                                 os.path.join(kobj, "arch/x86/boot/bzImage"),
@@ -393,32 +422,42 @@ def run(root, out, kobj, program, iters, runs, reps):
     mach = machine(accel)
     env = dict(os.environ, QEMU_ACCEL=accel,
                LAB_TIMEOUT=os.environ.get("LAB_TIMEOUT", str(120 + 60 * len(variants))))
-    t0 = time.monotonic()
-    with open(os.path.join(out, "run-lab.log"), "w", encoding="utf-8") as log:
-        subprocess.run([os.path.join(root, "scripts", "run-lab.sh"), labdir, kobj, mods,
-                        program, os.path.join(out, "run")], env=env, stdout=log,
-                       stderr=subprocess.STDOUT)
-    wall = time.monotonic() - t0
+    # Several boots: the pass range then also says how far the ratio
+    # moves from one boot to the next.
+    parsed, per_boot, walls = {}, [], []
+    for n in range(1, boots + 1):
+        t0 = time.monotonic()
+        rdir = os.path.join(out, "run-%d" % n)
+        with open(os.path.join(out, "run-lab-%d.log" % n), "w", encoding="utf-8") as log:
+            subprocess.run([os.path.join(root, "scripts", "run-lab.sh"), labdir, kobj, mods,
+                            program, rdir], env=env, stdout=log, stderr=subprocess.STDOUT)
+        walls.append(round(time.monotonic() - t0, 1))
+        rpath = os.path.join(rdir, "result.json")
+        if not os.path.exists(rpath):
+            raise BenchError("the lab runner wrote no %s: see %s/run-lab-%d.log"
+                             % (rpath, out, n))
+        with open(rpath, encoding="utf-8") as f:
+            lab = json.load(f)
+        this = {}
+        for boot in lab["boots"]:
+            with open(os.path.join(rdir, boot["ktap"]), encoding="utf-8",
+                      errors="replace") as f:
+                tree = ktap.parse(f.read())
+            for v in boot["variants"]:
+                this[v] = parse_variant(tree.child(v))
+        rows, _, _ = summarize(this, examples)
+        per_boot.append({r["example"]: r["ratio"]["median"] for r in rows if "ratio" in r})
+        parsed.update(("%s.boot%d" % (v, n), p) for v, p in this.items())
     with open("/proc/loadavg", encoding="utf-8") as f:
         mach["load_after"] = float(f.read().split()[0])
-    rpath = os.path.join(out, "run", "result.json")
-    if not os.path.exists(rpath):
-        raise BenchError("the lab runner wrote no %s: see %s/run-lab.log" % (rpath, out))
-    with open(rpath, encoding="utf-8") as f:
-        lab = json.load(f)
-    parsed = {}
-    for boot in lab["boots"]:
-        with open(os.path.join(out, "run", boot["ktap"]), encoding="utf-8",
-                  errors="replace") as f:
-            tree = ktap.parse(f.read())
-        for v in boot["variants"]:
-            parsed[v] = parse_variant(tree.child(v))
     rows, problems, per_us = summarize(parsed, examples)
+    for r in rows:
+        r["boot_ratios"] = [b.get(r["example"]) for b in per_boot]
     kernel = next((p["header"]["kernel"] for p in parsed.values() if p["header"]), "?")
     doc = {"schema": SCHEMA, "kernel": kernel, "kernel_build": os.path.basename(kobj),
            "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "machine": mach,
-           "iters": iters, "runs": runs * len(PASSES) // len(ROLES),
-           "fail_reps": reps * len(PASSES) // len(ROLES), "boot_s": round(wall, 1),
+           "boots": boots, "iters": iters, "runs": runs * boots * len(PASSES) // len(ROLES),
+           "fail_reps": reps * boots * len(PASSES) // len(ROLES), "boot_s": walls,
            "tsc_per_us": round(per_us, 3),
            "examples": rows, "problems": problems}
     with open(os.path.join(out, "result.json"), "w", encoding="utf-8") as f:
@@ -434,9 +473,10 @@ def main(argv):
     s = sub.add_parser("run")
     for a in ("root", "out", "kobj", "program"):
         s.add_argument(a)
-    s.add_argument("--iters", type=int, default=200)
-    s.add_argument("--runs", type=int, default=7, help="runs per pass (two passes)")
-    s.add_argument("--fail-reps", type=int, default=15, help="calls per point and pass")
+    s.add_argument("--iters", type=int, default=20, help="iterations per run")
+    s.add_argument("--runs", type=int, default=20, help="runs per pass (four passes per variant)")
+    s.add_argument("--fail-reps", type=int, default=8, help="calls per point and pass")
+    s.add_argument("--boots", type=int, default=1)
     s.add_argument("--record", help="also copy the result to this file (the docs' figures)")
     s = sub.add_parser("check")
     s.add_argument("root")
@@ -447,7 +487,7 @@ def main(argv):
     try:
         if a.cmd == "run":
             doc = run(os.path.abspath(a.root), os.path.abspath(a.out), a.kobj,
-                      os.path.abspath(a.program), a.iters, a.runs, a.fail_reps)
+                      os.path.abspath(a.program), a.iters, a.runs, a.fail_reps, a.boots)
             print("\n".join(render_text(doc)))
             if a.record and not doc["problems"]:
                 with open(a.record, "w", encoding="utf-8") as f:
@@ -465,7 +505,7 @@ def main(argv):
             print("guest-bench: %s: %s" % (a.data, b))
         if bad:
             print("guest-bench: measure them with 'make bench-guest RECORD=1' "
-                  "(boots the lab kernel once) and commit %s" % a.data)
+                  "(three boots of the lab kernel, about 5 minutes under TCG) and commit %s" % a.data)
             return 1
         print("  GUEST   %s: figures for %d examples, before and after (%s, %s)"
               % (a.data, len(doc["examples"]), doc["kernel"], doc["date"]))
