@@ -291,12 +291,12 @@ def reading(q):
 def render_rst(doc):
     """The docs' tables: the cost of a mapping, then of each failure."""
     m = doc["machine"]
-    out = ["Measured on Linux %s (the lab kernel, with its debug options), %s, "
+    out = ["Measured on Linux %s (the lab kernel %s, with its debug options), %s, "
            "QEMU %s with %s, a guest of %s on a %d-CPU host (%s), load average "
            "%.1f before the first boot and %.1f after the last. Each figure is microseconds "
            "per iteration: min / median / max of %d runs of %d iterations in %d boots, "
            "each run after a warm-up run."
-           % (doc["kernel"], doc["date"], m["qemu"], m["accel"].upper(), m["guest"],
+           % (doc["kernel"], doc.get("kernel_build", "?"), doc["date"], m["qemu"], m["accel"].upper(), m["guest"],
               m["host_cpus"], m["host_cpu"], m["load_before"], m["load_after"],
               doc["runs"], doc["iters"], doc["boots"]), ""]
     rows = []
@@ -505,7 +505,7 @@ def main(argv):
             print("guest-bench: %s: %s" % (a.data, b))
         if bad:
             print("guest-bench: measure them with 'make bench-guest RECORD=1' "
-                  "(three boots of the lab kernel, about 5 minutes under TCG) and commit %s" % a.data)
+                  "(three boots of the lab kernel: a few minutes under TCG) and commit %s" % a.data)
             return 1
         print("  GUEST   %s: figures for %d examples, before and after (%s, %s)"
               % (a.data, len(doc["examples"]), doc["kernel"], doc["date"]))
