@@ -294,8 +294,8 @@ def render_rst(doc):
     out = ["Measured on Linux %s (the lab kernel %s, with its debug options), %s, "
            "QEMU %s with %s, a guest of %s on a %d-CPU host (%s), load average "
            "%.1f before the first boot and %.1f after the last. Each figure is microseconds "
-           "per iteration: min / median / max of %d runs of %d iterations in %d boots, "
-           "each run after a warm-up run."
+           "per iteration: min / median / max of %d runs of %d iterations in %d boots "
+           "(each pass of a variant starts with a warm-up run, not counted)."
            % (doc["kernel"], doc.get("kernel_build", "?"), doc["date"], m["qemu"], m["accel"].upper(), m["guest"],
               m["host_cpus"], m["host_cpu"], m["load_before"], m["load_after"],
               doc["runs"], doc["iters"], doc["boots"]), ""]
