@@ -100,8 +100,8 @@ static double tsc_per_us(int ms)
 	return (c1 - c0) * 1000.0 / (t1 - t0);
 }
 
-/* A JSON string: the kernel's symbol names and errno names need no escaping. */
-static int put_list(char *buf, size_t size, const long long *v, int n)
+/* @v as the inside of a JSON list; false if @buf was too small. */
+static bool put_list(char *buf, size_t size, const long long *v, int n)
 {
 	size_t len = 0;
 	int i;
@@ -206,10 +206,14 @@ static bool bench_success(int iters, int runs)
 	int fd = open(dev, m_oflags | O_CLOEXEC), r, k;
 	bool ok = fd >= 0;
 
-	for (k = 0; k < 3; k++)
+	for (k = 0; k < 3; k++) {
 		ph[k] = calloc(runs, sizeof(**ph));
+		if (!ph[k])
+			ok = false;
+	}
 	if (!ok)
-		snprintf(why, sizeof(why), "open %s: %s", dev, strerror(errno));
+		snprintf(why, sizeof(why), "open %s or memory for %d runs: %s",
+			 dev, runs, strerror(errno));
 	/* The first run warms the caches and the TLB: not counted. */
 	ok = ok && run_once(fd, iters, t, why, sizeof(why));
 	for (r = 0; ok && r < runs; r++) {
@@ -346,6 +350,7 @@ static int bench_failures(int reps)
 	long long once, *t = calloc(reps, sizeof(*t));
 	char frames[2048], list[8192], verbose[32] = "", interval[32] = "";
 	char printk[64] = "";
+	const char *why = "could not set or read failslab's knobs or fail-nth";
 	bool fired = true, ok;
 
 	/*
@@ -382,9 +387,15 @@ static int bench_failures(int reps)
 
 			ok = fail_once(fd, n, &again, &t[r]) == err && again;
 		}
-		if (!ok)
+		if (!ok) {
+			why = "the same failure, repeated, did not give the same errno";
 			break;
-		put_list(list, sizeof(list), t, reps);
+		}
+		if (!put_list(list, sizeof(list), t, reps)) {
+			ok = false;
+			why = "too many samples for one record";
+			break;
+		}
 		tap_diag("{\"part\": \"fail-nth\", \"nth\": %d, \"ret\": \"%s\", \"frames\": [%s], \"ticks\": [%s]}",
 			 n, err ? mc_errname(err) : "ok", frames, list);
 		points++;
@@ -395,15 +406,13 @@ static int bench_failures(int reps)
 	if (*printk)
 		mc_knob(PRINTK, printk);
 	if (ok && fired) {
-		/* Still reaching the N-th allocation at the cap. */
 		ok = false;
 		n = MC_NTH_MAX;
+		why = "mmap() still reaches its N-th allocation at the cap";
 	}
 	tap_ok(ok, "fail-nth: %d points of the mmap() path failed and timed", points);
 	if (!ok)
-		tap_diag("fail-nth %d: %s", n,
-			 fired ? "the repeated failure did not give the same errno, or mmap() still reached it at the cap" :
-			 "could not be set or read");
+		tap_diag("fail-nth %d: %s", n, why);
 	else
 		tap_diag("{\"part\": \"fail-nth-end\", \"points\": %d, \"reps\": %d}",
 			 points, reps);

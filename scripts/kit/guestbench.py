@@ -245,8 +245,9 @@ def _spread_us(s):
 def render_text(doc):
     m = doc["machine"]
     lines = ["  GUEST   mmap + touch every page + munmap, us per iteration "
-             "(min / median / max of %d runs of %d, %d boots); Linux %s, %s, %s"
-             % (doc["runs"], doc["iters"], doc["boots"], doc["kernel"], m["accel"], doc["date"])]
+             "(min / median / max of %d runs of %d, %d boot%s); Linux %s, %s, %s"
+             % (doc["runs"], doc["iters"], doc["boots"], "s"[:doc["boots"] > 1], doc["kernel"],
+                m["accel"], doc["date"])]
     lines.append("  GUEST   %-14s %5s  %-24s %-24s %s" % ("example", "pages", "before",
                                                         "after", "after/before (pass range; fastest)"))
     for r in doc["examples"]:
@@ -294,11 +295,11 @@ def render_rst(doc):
     out = ["Measured on Linux %s (the lab kernel %s, with its debug options), %s, "
            "QEMU %s with %s, a guest of %s on a %d-CPU host (%s), load average "
            "%.1f before the first boot and %.1f after the last. Each figure is microseconds "
-           "per iteration: min / median / max of %d runs of %d iterations in %d boots "
+           "per iteration: min / median / max of %d runs of %d iterations in %d boot%s "
            "(each pass of a variant starts with a warm-up run, not counted)."
            % (doc["kernel"], doc.get("kernel_build", "?"), doc["date"], m["qemu"], m["accel"].upper(), m["guest"],
               m["host_cpus"], m["host_cpu"], m["load_before"], m["load_after"],
-              doc["runs"], doc["iters"], doc["boots"]), ""]
+              doc["runs"], doc["iters"], doc["boots"], "s"[:doc["boots"] > 1]), ""]
     rows = []
     for r in doc["examples"]:
         q = r["ratio"]
