@@ -11,6 +11,8 @@ BUILD := $(CURDIR)/build
 JOBS ?= $(shell nproc)
 # Runs of each benchmark in "make bench" (the median is reported).
 BENCH_REPEAT ?= 3
+# Boots of "make bench-guest": one, or three when RECORD=1 writes the figures the guide shows.
+BENCH_GUEST_BOOTS ?= $(if $(filter 1,$(RECORD)),3,1)
 # Unpacked kernel trees and lab kernels, shared by every clone on this machine.
 KIT_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mmap-prepare-kit
 export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
@@ -59,7 +61,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 	$(OUT)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(OUT)/labs/$(1)
 
 .PHONY: all help deps source served-kernels sparse kernel modules module-stamps checkers style labs lab lab-start lab-check \
-	guided-check check lint kit-check tests fingerprints-update bench htmldocs docs-check upstream-docs-check upstream-check slides \
+	guided-check check lint kit-check tests fingerprints-update bench bench-guest htmldocs docs-check upstream-docs-check upstream-check slides \
 	slides-check clean distclean verify-args verify verify-check verify-bench \
 	matrix matrix-build matrix-versions cache-prune case-studies
 
@@ -161,6 +163,7 @@ guided-check: kernel sparse checkers ## every lab: an untouched copy fails with 
 lint: deps ## shellcheck and pyflakes3 on the kit's scripts, SPDX lines, shared plumbing, layout
 	@$(KIT) lint $(CURDIR)
 	@$(KIT) layout check $(CURDIR)
+	@PYTHONPATH=$(CURDIR)/scripts python3 -m kit.guestbench check $(CURDIR) bench/mmap-cost.json
 
 kit-check: source ## the grading layer's tests on recorded logs, kunit_parser as oracle
 	@. $(BUILD)/kernel-source.mk && export KSRC && cd scripts && \
@@ -172,9 +175,23 @@ tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
 fingerprints-update: source ## record KSRC as the kernel the harness models (after re-reading the model)
 	@. $(BUILD)/kernel-source.mk && $(MAKE) -s -C tests model-update BUILD=$(BUILD)/tests KSRC="$$KSRC" KVER="$$KVER"
 
-bench: modules verify-bench ## speed targets (warm make, lab-check, a lab boot), harness rates, verify's battery times
+bench: modules verify-bench bench-guest ## speed targets (warm make, lab-check, a lab boot), harness rates, verify's battery times, mmap() costs in the guest
 	@$(KENV) $(MAKE) -s -C tests bench BUILD=$(BUILD)/tests-bench KSRC="$$KSRC" KOBJ="$$KOBJ"
 	@PYTHONPATH=$(CURDIR)/scripts python3 -m kit.bench $(CURDIR) $(BUILD)/bench $(BENCH_REPEAT)
+
+# The in-guest benchmark: every example's before and after in one boot,
+# mmap() + first touch + munmap and each failed mmap() timed
+# (scripts/kit/guestbench.py). RECORD=1 also writes bench/mmap-cost.json,
+# the figures the guide shows (commit it with the kernel it measured).
+$(BUILD)/bench-guest/mmap-cost: bench/mmap-cost.c $(wildcard labs/common/*.h) | deps
+	@mkdir -p $(@D)
+	@gcc -static -O2 -Wall -Wextra -Werror -Ilabs/common -o $@ $< || \
+		{ echo "bench-guest: bench/mmap-cost.c does not build"; exit 1; }
+
+bench-guest: modules $(BUILD)/bench-guest/mmap-cost ## mmap() of each example timed in the guest, before vs after (RECORD=1: into bench/mmap-cost.json)
+	@$(KENV) PYTHONPATH=$(CURDIR)/scripts python3 -m kit.guestbench run $(CURDIR) \
+		$(BUILD)/bench-guest "$$KOBJ" $(BUILD)/bench-guest/mmap-cost --boots $(BENCH_GUEST_BOOTS) \
+		$(if $(filter 1,$(RECORD)),--record $(CURDIR)/bench/mmap-cost.json)
 
 htmldocs: source ## render the porting guide to build/htmldocs (sphinx-build -W)
 	@$(MAKE) -s -C Documentation htmldocs BUILD=$(BUILD)

@@ -58,12 +58,7 @@ class VerifyError(Exception):
 def battery_lines(sub):
     """The diagnostic lines of a variant's subtest (a kit.ktap Node), in
     order: the preamble, then those after each result."""
-    if sub is None:
-        return []
-    lines = list(sub.preamble)
-    for c in sub.children:
-        lines += c.after
-    return lines
+    return ktap.diagnostics(sub)
 
 
 def parse_battery(lines):

@@ -42,6 +42,24 @@ and its version; a reader refuses a schema it does not know):
                      "seen": ["all it saw, for the hints' seen globs"],
                      "hint": {"step": "3" | null, "expect": "..."} | null}]}
 
+``kit-guest-bench/1`` -- ``make bench-guest`` (:mod:`kit.guestbench`), written
+    to ``build/bench-guest/result.json`` and, with RECORD=1, to the committed
+    ``bench/mmap-cost.json`` the guide renders::
+
+        {"schema": "kit-guest-bench/1", "kernel": "7.3.4", "date": "...",
+         "machine": {"accel": "tcg", "host_cpus": 2, ...}, "boots": 3,
+         "iters": 20, "runs": 240, "fail_reps": 96,
+         "examples": [{"example": "flags", "pages": 4,
+                       "before": {"per_iter_ns": {"min", "median", "max", "n"},
+                                  "mmap_ns", "touch_ns", "munmap_ns": (same),
+                                  "failures": [{"nth": 1, "ret": "ENOMEM",
+                                                "site": "vm_area_alloc < ...",
+                                                "frames": [...], "ns": {...}}]},
+                       "after": {...},
+                       "ratio": {"median", "low", "high", "passes", "fastest"},
+                       "boot_ratios": [1.02, ...]}],
+         "problems": ["what kept an example from being measured"]}
+
 People get renderings (:func:`kit.verdict.render`, :func:`kit.labcheck.render`,
 :func:`kit.harness.render`); nothing re-parses a rendering.
 
@@ -50,4 +68,4 @@ KTAP is parsed by :mod:`kit.ktap`. The kernel's own parser
 oracle in the tests, not as the parser: see :mod:`kit.ktap` for why.
 """
 
-SCHEMAS = ("kit-harness/1", "kit-lab/1", "kit-lab-check/1")
+SCHEMAS = ("kit-harness/1", "kit-lab/1", "kit-lab-check/1", "kit-guest-bench/1")

@@ -100,6 +100,17 @@ def errors(node):
     return out
 
 
+def diagnostics(node):
+    """The "# " lines of @node's block in order: its preamble, then those
+    after each result (where a TAP 13 writer puts its records)."""
+    if node is None:
+        return []
+    lines = list(node.preamble)
+    for c in node.children:
+        lines += c.after
+    return lines
+
+
 def _indent(line):
     return len(line) - len(line.lstrip(" "))
 
