@@ -1,0 +1,398 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The conversion assistant: classify ->mmap handlers, convert the mechanical ones.
+
+    mmap_assistant.py classify --spatch S --ksrc TREE [--dir D | --file F] --json OUT
+    mmap_assistant.py render JSON              one line per handler, then totals
+    mmap_assistant.py table JSON               the class table of the decision guide (rst)
+    mmap_assistant.py convert --spatch S FILE [--apply]
+
+classify runs scripts/coccinelle/mmap_prepare.cocci in report mode on the
+files that set an mmap initialiser and writes one JSON document; render and
+table only read that JSON. convert runs the same semantic patch in patch
+mode and prints a unified diff, or the blockers when there is nothing to
+convert. The verdict comes from the semantic patch; this file only maps its
+facts to the guide's classes and sections.
+"""
+
+import argparse
+import difflib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+COCCI = os.path.join(HERE, "coccinelle", "mmap_prepare.cocci")
+GUIDE = "Documentation/decision-guide.rst"
+
+# Class -> (title, label of its section in the decision guide).
+CLASSES = {
+    "flags": ("flags, vm_ops, private data, page protection", "decision_flags"),
+    "remap": ("remap_pfn_range()", "decision_remap"),
+    "ioremap": ("io_remap_pfn_range(), vm_iomap_memory()", "decision_ioremap"),
+    "pages": ("vm_insert_page(s)(), vm_map_pages()", "decision_pages"),
+    "state": ("allocation or reference", "decision_state"),
+    "lock": ("lock", "decision_locks"),
+    "refuse": ("only refuses", "decision_refuse"),
+    "stacked": ("forwards to another file", "decision_stacked"),
+    "dma": ("dma_mmap_*()", "decision_blocked"),
+    "vmalloc": ("remap_vmalloc_range()", "decision_blocked"),
+    "ranges": ("several ranges", "decision_blocked"),
+    "dispatch": ("dispatches to another table", "decision_blocked"),
+    "escapes": ("VMA pointer escapes", "decision_blocked"),
+}
+
+REPORT_RE = re.compile(
+    r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>[\d-]+): mmap_prepare: "
+    r"(?P<fn>\w+): (?P<key>\w+): (?P<detail>.*)$")
+INIT_RE = re.compile(r"\.mmap\s*=\s*&?\s*(\w+)\s*[,}\n]")
+
+
+class AssistantError(Exception):
+    """A problem the user can fix; the message says how."""
+
+
+def parse_report(text):
+    """Group spatch report lines by (file, line, handler).
+
+    Returns a list of dicts {file, line, handler, table, facts: [[key,
+    detail]], verdict}, in the order the handlers first appear. Lines that
+    are not the semantic patch's report lines are ignored.
+    """
+    handlers = {}
+    for raw in text.splitlines():
+        m = REPORT_RE.match(raw.strip())
+        if not m:
+            continue
+        key = (m["file"], int(m["line"]), m["fn"])
+        h = handlers.setdefault(key, {"file": m["file"], "line": int(m["line"]),
+                                      "handler": m["fn"], "table": None,
+                                      "facts": [], "verdict": None})
+        if m["key"] == "table":
+            h["table"] = m["detail"]
+        elif m["key"] == "verdict":
+            h["verdict"] = m["detail"]
+        elif [m["key"], m["detail"]] not in h["facts"]:
+            h["facts"].append([m["key"], m["detail"]])
+    return list(handlers.values())
+
+
+def classes_of(facts):
+    """The decision guide's classes for a handler's facts, in guide order."""
+    found = set()
+    for key, detail in facts:
+        if key in ("flags", "field"):
+            found.add("flags")
+        elif key == "map":
+            if detail == "remap_pfn_range":
+                found.add("remap")
+            elif detail in ("io_remap_pfn_range", "vm_iomap_memory"):
+                found.add("ioremap")
+            elif detail.startswith("vm_insert_page") or detail.startswith("vm_map_pages"):
+                found.add("pages")
+            elif detail.startswith("dma_mmap_"):
+                found.add("dma")
+            elif detail.startswith("remap_vmalloc_range"):
+                found.add("vmalloc")
+        elif key in ("reference", "allocation"):
+            found.add("state")
+        elif key == "lock":
+            found.add("lock")
+        elif key == "refuse":
+            found.add("refuse")
+        elif key == "loop":
+            found.add("ranges")
+        elif key == "dispatch":
+            found.add("stacked" if re.match(r"^(vfs_mmap|backing_file_mmap|call_mmap)$",
+                                            detail) else "dispatch")
+        elif key == "vma_escapes":
+            found.add("escapes")
+    if sum(1 for k, d in facts if k == "map") > 1:
+        found.add("ranges")
+    return [c for c in CLASSES if c in found]
+
+
+def verdict_kind(verdict):
+    """mechanical / mapped+close / blocked / unparsed / unresolved."""
+    if verdict is None:
+        return "unparsed"
+    return verdict.split(":", 1)[0].replace("needs mapped+close", "mapped+close")
+
+
+def guide_sections(h):
+    """Labels of the guide sections a handler's reader should follow."""
+    labels = [CLASSES[c][1] for c in h["classes"]]
+    if h.get("table") not in (None, "file_operations"):
+        labels.append("decision_blocked")
+    return sorted(set(labels), key=labels.index)
+
+
+def mmap_files(root, sub):
+    """Files under root/sub that set an .mmap initialiser, with the names set."""
+    base = os.path.join(root, sub) if sub else root
+    try:
+        out = subprocess.run(
+            ["grep", "-rlE", "--include=*.c", "--include=*.h", r"\.mmap\s*=", base],
+            capture_output=True, text=True, check=False).stdout
+    except OSError as e:
+        raise AssistantError("grep failed: %s" % e)
+    files = {}
+    for path in sorted(out.split()):
+        with open(path, errors="replace") as f:
+            names = [n for n in INIT_RE.findall(f.read()) if n != "NULL"]
+        if names:
+            files[os.path.relpath(path, root)] = names
+    return files
+
+
+def run_spatch(spatch, mode, path, cwd, extra=()):
+    """Run the semantic patch on one file; returns (rc, stdout, stderr)."""
+    cmd = [spatch, "--very-quiet", "-D", mode, "--cocci-file", COCCI,
+           "--no-includes", "--include-headers", *extra, path]
+    if mode != "patch":
+        cmd.insert(1, "--no-show-diff")
+    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    return p.returncode, p.stdout, p.stderr
+
+
+def parse_message(spatch, path, cwd):
+    """spatch's own words on why a file does not parse (first bad lines)."""
+    p = subprocess.run([spatch, "--parse-c", path], cwd=cwd, capture_output=True,
+                       text=True, check=False)
+    msgs = [l.strip() for l in (p.stdout + p.stderr).splitlines()
+            if l.startswith(("parse error", "PB", "BAD:", "ERROR-RECOV"))
+            or "parse error" in l]
+    return "; ".join(msgs[:3]) or "spatch matched no handler definition"
+
+
+def defined_here(path, name):
+    """True if the file defines function name (a rough, textual test)."""
+    with open(path, errors="replace") as f:
+        return re.search(r"^[A-Za-z_][^;=()]*\b%s\s*\(" % re.escape(name), f.read(),
+                         re.M) is not None
+
+
+def classify(spatch, ksrc, sub, jobs):
+    """Classify every .mmap handler under ksrc/sub; returns the JSON document."""
+    t0 = time.monotonic()
+    files = mmap_files(ksrc, sub)
+
+    def one(rel):
+        rc, out, err = run_spatch(spatch, "report", rel, ksrc)
+        return rel, rc, out, err
+
+    handlers, seen = [], set()
+    with ThreadPoolExecutor(max_workers=jobs) as ex:
+        results = list(ex.map(one, files))
+    for rel, rc, out, err in results:
+        found = parse_report(out)
+        for h in found:
+            h["classes"] = classes_of(h["facts"])
+            h["kind"] = verdict_kind(h["verdict"])
+            h["sections"] = guide_sections(h)
+            seen.add((rel, h["handler"]))
+        handlers.extend(found)
+        for name in dict.fromkeys(files[rel]):
+            if (rel, name) in seen:
+                continue
+            path = os.path.join(ksrc, rel)
+            if rc != 0:
+                why = "spatch failed: " + (err.strip().splitlines() or ["?"])[-1]
+                kind = "unparsed"
+            elif defined_here(path, name):
+                why = parse_message(spatch, rel, ksrc)
+                kind = "unparsed"
+            else:
+                why = "defined in another file or by a macro"
+                kind = "unresolved"
+            handlers.append({"file": rel, "line": 0, "handler": name, "table": None,
+                             "facts": [], "verdict": None, "classes": [],
+                             "kind": kind, "reason": why, "sections": []})
+            seen.add((rel, name))
+    # A shared helper set in one file and defined in another: take the
+    # classification of its definition when it was scanned.
+    by_name = {}
+    for h in handlers:
+        if h["kind"] not in ("unresolved", "unparsed"):
+            by_name.setdefault(h["handler"], h)
+    for h in handlers:
+        d = by_name.get(h["handler"])
+        if h["kind"] == "unresolved" and d:
+            h.update(kind="shared", classes=d["classes"], sections=d["sections"],
+                     reason="defined in %s:%d (%s)" % (d["file"], d["line"], d["verdict"]))
+    version = subprocess.run(["make", "-s", "-C", ksrc, "kernelversion"],
+                             capture_output=True, text=True, check=False).stdout.strip()
+    spv = subprocess.run([spatch, "--version"], capture_output=True, text=True,
+                         check=False).stdout.split("\n")[0]
+    return {"kernel": version or "unknown", "tree": ksrc, "scope": sub or ".",
+            "spatch": spv, "files": len(files), "seconds": round(time.monotonic() - t0, 1),
+            "handlers": handlers}
+
+
+def totals(doc):
+    """Counts per verdict kind and per class."""
+    kinds, classes = {}, {c: 0 for c in CLASSES}
+    for h in doc["handlers"]:
+        kinds[h["kind"]] = kinds.get(h["kind"], 0) + 1
+        if h["kind"] in ("unresolved", "shared"):
+            continue
+        for c in h["classes"]:
+            classes[c] += 1
+    return kinds, classes
+
+
+def render(doc):
+    """The people's view of a classify JSON document."""
+    lines = []
+    for h in doc["handlers"]:
+        where = "%s:%d" % (h["file"], h["line"]) if h["line"] else h["file"]
+        cls = ",".join(h["classes"]) or "-"
+        what = h["verdict"] or "%s: %s" % (h["kind"], h.get("reason", ""))
+        if h["kind"] == "shared":
+            what = "shared: " + h["reason"]
+        sec = " ".join(h["sections"])
+        lines.append("%s  %s  %s  [%s]  %s%s" % (where, h["handler"], h["table"] or "?",
+                                                  cls, what, ("  see " + sec) if sec else ""))
+    kinds, classes = totals(doc)
+    lines.append("")
+    lines.append("Linux %s, %s: %d files, %d handlers (%s) in %.1f s" % (
+        doc["kernel"], doc["scope"], doc["files"], len(doc["handlers"]),
+        ", ".join("%s %d" % kv for kv in sorted(kinds.items())), doc["seconds"]))
+    lines.append("classes: " + ", ".join("%s %d" % (c, n) for c, n in classes.items() if n))
+    return "\n".join(lines)
+
+
+def rst_table(doc):
+    """The decision guide's count table, as a list-table."""
+    kinds, classes = totals(doc)
+    fops = [h for h in doc["handlers"] if h["table"] == "file_operations"]
+    out = [".. list-table:: Handlers in Linux %s (``make classify``, %s)" % (
+        doc["kernel"], doc["spatch"].split(" compiled")[0]),
+        "   :header-rows: 1", "",
+        "   * - Class", "     - Handlers", "     - In file_operations", "     - Guide"]
+    for c, (title, label) in CLASSES.items():
+        n = classes[c]
+        nf = sum(1 for h in fops if c in h["classes"])
+        out += ["   * - %s" % title, "     - %d" % n, "     - %d" % nf,
+                "     - :ref:`%s`" % label]
+    out += ["", "Verdicts: " + ", ".join("%s %d" % kv for kv in sorted(kinds.items())) + ".", ""]
+    return "\n".join(out)
+
+
+def fix_kernel_doc(text, old, new):
+    """Retitle the kernel-doc of a renamed handler and describe @desc."""
+    lines = text.split("\n")
+    out, i = [], 0
+    while i < len(lines):
+        l = lines[i]
+        if re.match(r"^ \* %s\(\) - " % re.escape(old), l):
+            out.append(l.replace(old + "()", new + "()", 1))
+            i += 1
+            params = []
+            while i < len(lines) and re.match(r"^ \*( @\w+:|\t| {2,})", lines[i]):
+                params.append(lines[i])
+                i += 1
+            out.append(" * @desc: the proposed mapping")
+            continue
+        out.append(l)
+        i += 1
+    return "\n".join(out)
+
+
+def convert(spatch, path, apply):
+    """Patch mode on one file: print a unified diff (or the blockers)."""
+    path = os.path.abspath(path)
+    if not os.path.isfile(path):
+        raise AssistantError("%s does not exist. Give FILE=path/to/driver.c." % path)
+    cache = os.path.realpath(os.environ.get("KIT_CACHE", ""))
+    if apply and os.environ.get("KIT_CACHE") and os.path.realpath(path).startswith(cache + os.sep):
+        raise AssistantError(
+            "%s is in the kit's shared kernel cache (%s), which stays pristine.\n"
+            "  Copy the tree (cp -al / rsync) or the file elsewhere and convert the copy." % (path, cache))
+    d = os.path.dirname(path)
+    rc, rep, err = run_spatch(spatch, "report", path, d)
+    if rc != 0:
+        raise AssistantError("spatch failed on %s:\n%s" % (path, err.strip()))
+    handlers = parse_report(rep)
+    if not handlers:
+        raise AssistantError("%s sets no .mmap handler that spatch could find (or it does not "
+                             "parse: run spatch --parse-c %s)." % (path, path))
+    with tempfile.TemporaryDirectory() as tmp:
+        rc, diff, err = run_spatch(spatch, "patch", path, d, ["-o", os.path.join(tmp, "out.c")])
+        out = os.path.join(tmp, "out.c")
+        new = open(out).read() if rc == 0 and os.path.exists(out) else None
+    old = open(path).read()
+    blocked = [h for h in handlers if h["verdict"] != "mechanical"]
+    for h in handlers:
+        if h["verdict"] == "mechanical" and new is not None:
+            new = fix_kernel_doc(new, h["handler"], h["handler"] + "_prepare")
+    for h in blocked:
+        h["classes"] = classes_of(h["facts"])
+        h["sections"] = guide_sections(h)
+        sys.stderr.write("%s:%d: %s: not converted: %s\n  see %s: %s\n" % (
+            h["file"], h["line"], h["handler"], h["verdict"], GUIDE,
+            ", ".join(h["sections"]) or "decision_blocked"))
+    if new is None or new == old:
+        return 1 if blocked else 0
+    rel = os.path.relpath(path)
+    sys.stdout.writelines(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
+                                               "a/" + rel, "b/" + rel))
+    if apply:
+        with open(path + ".tmp", "w") as f:
+            f.write(new)
+        os.replace(path + ".tmp", path)
+        sys.stderr.write("convert: applied to %s\n" % rel)
+    return 1 if blocked else 0
+
+
+def main(argv):
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sp = ap.add_subparsers(dest="cmd", required=True)
+    c = sp.add_parser("classify")
+    c.add_argument("--spatch", required=True)
+    c.add_argument("--ksrc", required=True)
+    c.add_argument("--dir", default="")
+    c.add_argument("--file", default="")
+    c.add_argument("--json", required=True)
+    c.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    r = sp.add_parser("render")
+    r.add_argument("json")
+    t = sp.add_parser("table")
+    t.add_argument("json")
+    v = sp.add_parser("convert")
+    v.add_argument("--spatch", required=True)
+    v.add_argument("--apply", action="store_true")
+    v.add_argument("file")
+    a = ap.parse_args(argv)
+    try:
+        if a.cmd == "classify":
+            sub = a.file or a.dir
+            if sub and not os.path.exists(os.path.join(a.ksrc, sub)):
+                raise AssistantError("%s is not in %s. DIR= and FILE= are relative to the tree."
+                                     % (sub, a.ksrc))
+            doc = classify(a.spatch, a.ksrc, sub, a.jobs)
+            os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
+            with open(a.json + ".tmp", "w") as f:
+                json.dump(doc, f, indent=1)
+            os.replace(a.json + ".tmp", a.json)
+            print(render(doc))
+        elif a.cmd in ("render", "table"):
+            with open(a.json) as f:
+                doc = json.load(f)
+            print(render(doc) if a.cmd == "render" else rst_table(doc))
+        else:
+            return convert(a.spatch, a.file, a.apply)
+    except AssistantError as e:
+        sys.stderr.write("mmap-assistant: %s\n" % e)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
