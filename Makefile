@@ -25,6 +25,8 @@ KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch]))
 
 # Recipes that need the kernel read what "source" and "kernel" resolved.
 KENV = . $(BUILD)/kernel-source.mk && . $(BUILD)/kernel-obj.mk &&
+# KSRC= on the command line wins over the kit's tree.
+KENV_SRC = $(if $(KSRC),,. $(BUILD)/kernel-source.mk &&)
 
 # Lab NN-name grades examples/name: $(call example_of,02-pfn-remap) = pfn-remap.
 example_of = $(patsubst $(firstword $(subst -, ,$(1)))-%,%,$(1))
@@ -34,7 +36,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 
 .PHONY: all help deps source sparse kernel modules checkers style labs lab lab-start lab-check \
 	guided-check check tests bench htmldocs docs-check upstream-docs-check slides \
-	slides-check clean distclean
+	slides-check clean distclean coccinelle classify convert assistant-check
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -78,6 +80,27 @@ style: source ## checkpatch --strict and kernel-doc -Wall on every example file
 		{ echo "style: checkpatch --strict or kernel-doc -Wall found problems above"; exit 1; }
 	@echo "  STYLE   checkpatch --strict and kernel-doc -Wall clean: $(words $(KERNEL_FILES)) files"
 
+coccinelle: deps ## a Coccinelle (spatch >= 1.3) that parses the kernel, built once if needed
+	@APT_DIR=$(BUILD)/apt scripts/fetch-coccinelle.sh $(BUILD)/coccinelle.mk
+
+# The conversion assistant (Documentation/assistant.rst): KSRC= another
+# tree, DIR= a subdirectory of it, FILE= one file of it.
+classify: coccinelle ## classify every .mmap handler: build/classify.json and one line each
+	@$(KENV_SRC) . $(BUILD)/coccinelle.mk && python3 scripts/mmap_assistant.py classify \
+		--spatch "$$SPATCH" --ksrc "$$KSRC" --dir "$(DIR)" --file "$(FILE)" \
+		--json $(BUILD)/classify.json
+
+convert: coccinelle ## convert FILE=path/driver.c to .mmap_prepare: a diff (APPLY=1 writes it)
+	@[ -n "$(FILE)" ] || { echo "convert: set FILE=path/to/driver.c"; exit 2; }
+	@. $(BUILD)/coccinelle.mk && python3 scripts/mmap_assistant.py convert \
+		--spatch "$$SPATCH" $(if $(APPLY),--apply) "$(FILE)"
+
+assistant-check: kernel sparse checkers coccinelle ## the assistant: its tests, and patch mode graded on the examples
+	@python3 -m unittest -q scripts/test_mmap_assistant.py
+	@$(KENV) . $(BUILD)/sparse.mk && . $(BUILD)/coccinelle.mk && \
+		export KSRC KOBJ SPARSE SPATCH EXPECT_03_lock_abort="lock reference" && \
+		scripts/assistant-check.sh $(BUILD)/assistant-check $(BUILD)/labs $(LABS)
+
 labs: modules ## run every lab and print the verdict table
 	@rc=0; $(foreach l,$(LABS),$(call run_lab,$(l)) || rc=1;) \
 	$(KENV) echo "Lab kernel: Linux $$KVER, $$KOBJ"; \
@@ -103,8 +126,10 @@ guided-check: kernel sparse checkers ## every lab: an untouched copy fails with 
 tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
 	@$(KENV) $(MAKE) -s -C tests check BUILD=$(BUILD)/tests KSRC="$$KSRC" KOBJ="$$KOBJ"
 
-bench: kernel ## harness build/run times and scenario rates
+bench: kernel coccinelle ## harness build/run times and scenario rates; assistant classify/convert times
 	@$(KENV) $(MAKE) -s -C tests bench BUILD=$(BUILD)/tests-bench KSRC="$$KSRC" KOBJ="$$KOBJ"
+	@$(KENV) . $(BUILD)/coccinelle.mk && export KSRC SPATCH && \
+		scripts/assistant-bench.sh $(BUILD)/assistant-bench
 
 htmldocs: source ## render the porting guide to build/htmldocs (sphinx-build -W)
 	@$(MAKE) -s -C Documentation htmldocs BUILD=$(BUILD)

@@ -6,12 +6,14 @@
     mmap_assistant.py render JSON              one line per handler, then totals
     mmap_assistant.py table JSON               the class table of the decision guide (rst)
     mmap_assistant.py convert --spatch S FILE [--apply]
+    mmap_assistant.py compare --spatch S --old TREE --new TREE --json OUT
 
 classify runs scripts/coccinelle/mmap_prepare.cocci in report mode on the
 files that set an mmap initialiser and writes one JSON document; render and
 table only read that JSON. convert runs the same semantic patch in patch
 mode and prints a unified diff, or the blockers when there is nothing to
-convert. The verdict comes from the semantic patch; this file only maps its
+convert. compare runs patch mode on the handlers of an older tree that
+upstream converted by the newer one and compares the results. The verdict comes from the semantic patch; this file only maps its
 facts to the guide's classes and sections.
 """
 
@@ -51,6 +53,8 @@ CLASSES = {
 REPORT_RE = re.compile(
     r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>[\d-]+): mmap_prepare: "
     r"(?P<fn>\w+): (?P<key>\w+): (?P<detail>.*)$")
+# Seconds spatch may spend on one file (a few huge handlers take minutes).
+SPATCH_TIMEOUT = int(os.environ.get("SPATCH_TIMEOUT", "60"))
 INIT_RE = re.compile(r"\.mmap\s*=\s*&?\s*(\w+)\s*[,}\n]")
 
 
@@ -154,10 +158,14 @@ def mmap_files(root, sub):
 def run_spatch(spatch, mode, path, cwd, extra=()):
     """Run the semantic patch on one file; returns (rc, stdout, stderr)."""
     cmd = [spatch, "--very-quiet", "-D", mode, "--cocci-file", COCCI,
-           "--no-includes", "--include-headers", *extra, path]
+           "--no-includes", "--include-headers", "--smpl-spacing", *extra, path]
     if mode != "patch":
         cmd.insert(1, "--no-show-diff")
-    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False)
+    try:
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False,
+                           timeout=SPATCH_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return 124, "", "spatch took more than %d s on this file (timeout)" % SPATCH_TIMEOUT
     return p.returncode, p.stdout, p.stderr
 
 
@@ -174,7 +182,7 @@ def parse_message(spatch, path, cwd):
 def defined_here(path, name):
     """True if the file defines function name (a rough, textual test)."""
     with open(path, errors="replace") as f:
-        return re.search(r"^[A-Za-z_][^;=()]*\b%s\s*\(" % re.escape(name), f.read(),
+        return re.search(r"^(?:[A-Za-z_][^;=()]*\b)?%s\s*\(" % re.escape(name), f.read(),
                          re.M) is not None
 
 
@@ -351,6 +359,94 @@ def convert(spatch, path, apply):
     return 1 if blocked else 0
 
 
+
+def function_body(text, name):
+    """The text of function name's body in C source text, or None."""
+    m = re.search(r"^(?:[A-Za-z_][^;{}()]*\b)?%s\s*\([^;{]*\)\s*\{" % re.escape(name), text, re.M)
+    if not m:
+        return None
+    depth, i = 1, m.end()
+    while i < len(text) and depth:
+        depth += {"{": 1, "}": -1}.get(text[i], 0)
+        i += 1
+    return text[m.end():i - 1]
+
+
+def effects(body):
+    """What a ->mmap_prepare body asks of the core, normalised for comparison."""
+    b = re.sub(r"/\*.*?\*/", "", body, flags=re.S)
+    b = re.sub(r"\s+", " ", b)
+    set_bits, clear_bits = set(), set()
+    for call, args in re.findall(r"vma_desc_(set|clear)_flags\s*\(\s*desc\s*,([^;]*)\)\s*;", b):
+        bits = {a.strip() for a in args.split(",")}
+        (set_bits if call == "set" else clear_bits).update(bits)
+    for op, flags in re.findall(r"desc->vm_flags\s*([|&])=\s*~?\(?([^;]*?)\)?\s*;", b):
+        bits = {"VMA_%s_BIT" % f.strip()[3:] for f in flags.split("|")}
+        (set_bits if op == "|" else clear_bits).update(bits)
+    fields = sorted(set(re.findall(r"desc->(\w+)\s*=[^=]", b)) - {"vm_flags"})
+    actions = [(n, ",".join(a.strip() for a in args.split(",")[1:]))
+               for n, args in re.findall(r"(mmap_action_\w+)\s*\(\s*desc\s*,?([^;]*)\)\s*;", b)]
+    override = re.findall(r"desc->action\.error_override\s*=\s*([^;]+);", b)
+    errors = sorted(set(re.findall(r"return\s+\(?(-E[A-Z0-9]+)", b)))
+    return {"set_flags": sorted(set_bits), "clear_flags": sorted(clear_bits),
+            "fields": [f for f in fields if f != "action"], "actions": actions,
+            "error_override": [o.strip() for o in override], "errors": errors}
+
+
+def prepare_handlers(text):
+    """{struct variable: .mmap_prepare handler} of a source file."""
+    return dict(re.findall(r"\b(\w+)\s*=\s*\{[^;]*?\.mmap_prepare\s*=\s*(\w+)", text, re.S))
+
+
+def mmap_handlers(text):
+    """{struct variable: .mmap handler} of a source file."""
+    return dict(re.findall(r"\b(\w+)\s*=\s*\{[^;]*?\.mmap\s*=\s*(\w+)", text, re.S))
+
+
+def compare(spatch, old, new):
+    """Patch mode on old's handlers that new converted, against new's hook."""
+    files = subprocess.run(["grep", "-rlE", "--include=*.c", r"\.mmap_prepare\s*=", new],
+                           capture_output=True, text=True, check=False).stdout.split()
+    rows = []
+    for path in sorted(files):
+        rel = os.path.relpath(path, new)
+        opath = os.path.join(old, rel)
+        if not os.path.isfile(opath):
+            continue
+        ntext = open(path, errors="replace").read()
+        otext = open(opath, errors="replace").read()
+        olds = mmap_handlers(otext)
+        for var, nfn in prepare_handlers(ntext).items():
+            ofn = olds.get(var)
+            if not ofn:
+                continue
+            row = {"file": rel, "old": ofn, "new": nfn}
+            with tempfile.TemporaryDirectory() as tmp:
+                # A copy: convert never writes the cached trees.
+                cp = os.path.join(tmp, os.path.basename(rel))
+                shutil.copy(opath, cp)
+                rc, rep, err = run_spatch(spatch, "report", cp, tmp)
+                hs = [h for h in parse_report(rep) if h["handler"] == ofn]
+                out = os.path.join(tmp, "out.c")
+                run_spatch(spatch, "patch", cp, tmp, ["-o", out])
+                conv = open(out).read() if os.path.exists(out) else None
+            if not hs:
+                row.update(result="refused", reason="not found by spatch (unparsed or "
+                           "defined elsewhere)")
+            elif hs[0]["verdict"] != "mechanical":
+                row.update(result="refused", reason=hs[0]["verdict"])
+            elif conv is None or function_body(conv, ofn + "_prepare") is None:
+                row.update(result="refused", reason="patch mode produced no conversion")
+            else:
+                mine = effects(function_body(conv, ofn + "_prepare"))
+                theirs = effects(function_body(ntext, nfn) or "")
+                diff = ["%s: ours %s, upstream %s" % (k, mine[k], theirs[k])
+                        for k in mine if mine[k] != theirs[k]]
+                row.update(result="matched" if not diff else "different",
+                           reason="; ".join(diff), ours=mine, upstream=theirs)
+            rows.append(row)
+    return rows
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sp = ap.add_subparsers(dest="cmd", required=True)
@@ -369,6 +465,11 @@ def main(argv):
     v.add_argument("--spatch", required=True)
     v.add_argument("--apply", action="store_true")
     v.add_argument("file")
+    m = sp.add_parser("compare")
+    m.add_argument("--spatch", required=True)
+    m.add_argument("--old", required=True)
+    m.add_argument("--new", required=True)
+    m.add_argument("--json", required=True)
     a = ap.parse_args(argv)
     try:
         if a.cmd == "classify":
@@ -386,6 +487,18 @@ def main(argv):
             with open(a.json) as f:
                 doc = json.load(f)
             print(render(doc) if a.cmd == "render" else rst_table(doc))
+        elif a.cmd == "compare":
+            rows = compare(a.spatch, a.old, a.new)
+            doc = {"old": a.old, "new": a.new, "handlers": rows}
+            with open(a.json, "w") as f:
+                json.dump(doc, f, indent=1)
+            for r in rows:
+                print("%-9s %s: %s -> %s%s" % (r["result"], r["file"], r["old"], r["new"],
+                                               ("  (" + r["reason"] + ")") if r["reason"] else ""))
+            n = {}
+            for r in rows:
+                n[r["result"]] = n.get(r["result"], 0) + 1
+            print("%d handlers: %s" % (len(rows), ", ".join("%s %d" % kv for kv in sorted(n.items()))))
         else:
             return convert(a.spatch, a.file, a.apply)
     except AssistantError as e:

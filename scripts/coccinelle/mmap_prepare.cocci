@@ -20,7 +20,7 @@
 // Copyright: (C) 2026 The mmap_prepare porting kit authors.
 // Comments: patch mode converts only file_operations handlers; other tables
 //  (fb_ops, v4l2_file_operations, ...) have no descriptor form yet.
-// Options: --no-includes --include-headers
+// Options: --no-includes --include-headers --smpl-spacing
 // Requires: 1.3
 
 virtual patch
@@ -66,6 +66,7 @@ def verdict(fs):
 	table = dict(fs).get("table", "?")
 	maps = [d for k, d in fs if k == "map"]
 	blocked, state = [], []
+	kinds = [k for k, d in fs]
 	if table != "file_operations":
 		blocked.append("%s has no mmap_prepare: its dispatcher converts first" % table)
 	for k, d in fs:
@@ -73,13 +74,13 @@ def verdict(fs):
 			state.append("%s: %s" % (k, d))
 		elif k in ("dispatch", "vma_escapes"):
 			blocked.append("%s: %s" % (k, d))
-		elif k == "loop":
+		elif k == "loop" and not (d == "vm_insert_page" and "vmalloc_pages" in kinds):
 			blocked.append("several ranges: %s() in a loop" % d)
 		elif k == "map" and d.startswith("dma_mmap_"):
 			blocked.append("dma_mmap: %s()" % d)
 		elif k == "map" and d.startswith("remap_vmalloc_range"):
 			blocked.append("vmalloc: %s()" % d)
-	if len(maps) > 1 and "loop" not in [k for k, d in fs]:
+	if len(maps) > 1 and "loop" not in kinds:
 		blocked.append("several ranges: " + ", ".join(m + "()" for m in maps))
 	if blocked:
 		return "blocked: " + "; ".join(sorted(set(blocked + state)))
@@ -258,6 +259,39 @@ p << flagcall.p;
 @@
 fact(p, fn, "flags", f)
 
+// A loop of vm_insert_page() over a vmalloc'd buffer of the file: the
+// page array the action needs can be built where the buffer is allocated.
+@valloc@
+identifier BUF, af = {vmalloc_user, vmalloc, vzalloc, vmalloc_32_user};
+expression SZ;
+@@
+BUF = af(SZ);
+
+@vglobal@
+identifier valloc.BUF;
+type T;
+@@
+static T *BUF;
+
+@vloop depends on vglobal@
+identifier tbl.fn, hnd.vma, valloc.BUF, I, P, R;
+position p;
+@@
+fn(...) { <+...
+for@p (I = 0; I < vma_pages(vma); I++) {
+	P = vmalloc_to_page(BUF + (vma->vm_pgoff + I) * PAGE_SIZE);
+	R = vm_insert_page(vma, vma->vm_start + I * PAGE_SIZE, P);
+	if (R)
+		return R;
+}
+...+> }
+
+@script:python@
+fn << tbl.fn;
+p << vloop.p;
+@@
+fact(p, fn, "vmalloc_pages", "vm_insert_page() loop over a vmalloc'd buffer")
+
 @refuse@
 identifier tbl.fn;
 expression E;
@@ -308,6 +342,54 @@ if verdict(facts.get((p[0].file, fn), [])) != "mechanical":
 else:
 	coccinelle.mfn = cocci.make_ident(fn)
 	coccinelle.fn2 = cocci.make_ident(fn + "_prepare")
+
+// The vmalloc loop: one action over a page array filled at allocation.
+@vpatch depends on patch@
+identifier mech.mfn, hnd.vma, valloc.BUF, vloop.I, vloop.P, vloop.R;
+fresh identifier PAGES = BUF ## "_pages";
+symbol desc;
+@@
+mfn(...) { <...
+- for (I = 0; I < vma_pages(vma); I++) {
+-	P = vmalloc_to_page(BUF + (vma->vm_pgoff + I) * PAGE_SIZE);
+-	R = vm_insert_page(vma, vma->vm_start + I * PAGE_SIZE, P);
+-	if (R)
+-		return R;
+- }
++ mmap_action_map_kernel_pages_full(desc, PAGES + desc->pgoff);
++ /* vm_insert_page() failed with -ENOMEM for any page table allocation. */
++ desc->action.error_override = -ENOMEM;
+...> }
+
+@depends on patch@
+identifier mech.mfn, x = {vloop.I, vloop.P, vloop.R};
+type T;
+@@
+mfn(...) {
+... when any
+- T x;
+... when != x
+    when strict
+}
+
+@depends on patch@
+identifier valloc.BUF, vpatch.PAGES;
+expression valloc.SZ;
+type vglobal.T;
+@@
+static T *BUF;
++ /* The buffer's pages, in order, for mmap_action_map_kernel_pages(). */
++ static struct page *PAGES[SZ / PAGE_SIZE];
+
+@depends on patch@
+identifier valloc.BUF, valloc.af, vpatch.PAGES;
+expression valloc.SZ;
+statement S;
+@@
+BUF = af(SZ);
+if (!BUF) S
++ for (unsigned long i = 0; i < SZ / PAGE_SIZE; i++)
++	PAGES[i] = vmalloc_to_page(BUF + i * PAGE_SIZE);
 
 // The whole VMA first, so that the field rules below do not split it.
 @depends on patch@
@@ -424,7 +506,7 @@ mfn(...) { <...
 )
 ...> }
 
-// Flags, by bit number.
+// Flags, by bit number (the parentheses of a negated test go below).
 @depends on patch@
 identifier mech.mfn, hnd.vma;
 symbol desc;
@@ -469,6 +551,15 @@ mfn(...) { <...
 - vma->vm_flags & F1
 + vma_desc_test(desc, B1)
 )
+...> }
+
+@depends on patch@
+identifier mech.mfn;
+expression list es;
+@@
+mfn(...) { <...
+- !(vma_desc_test(es))
++ !vma_desc_test(es)
 ...> }
 
 // The remaining fields.
