@@ -16,7 +16,7 @@ export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
 # builds ship it inside the nodejs package and conflict with Debian's npm.
 PACKAGES := gcc make libc6-dev flex bison bc libelf-dev libssl-dev xz-utils \
 	perl cpio busybox-static qemu-system-x86 sparse libcmocka-dev pkg-config \
-	python3-sphinx python3-yaml graphviz chromium patch diffutils nodejs
+	python3-sphinx python3-yaml graphviz chromium patch diffutils nodejs curl
 
 LABS := $(sort $(patsubst labs/%/lab.conf,%,$(wildcard labs/*/lab.conf)))
 # A variant is a directory with a Kbuild file: examples/<example>/<variant>/.
@@ -34,7 +34,7 @@ example_of = $(patsubst $(firstword $(subst -, ,$(1)))-%,%,$(1))
 run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 	$(BUILD)/modules/$(call example_of,$(1)) $(BUILD)/labs/$(1)/check $(BUILD)/labs/$(1)
 
-.PHONY: all help deps source sparse kernel modules checkers style labs lab lab-start lab-check \
+.PHONY: all help deps source served-kernels sparse kernel modules checkers style labs lab lab-start lab-check \
 	guided-check check tests bench htmldocs docs-check upstream-docs-check slides \
 	slides-check clean distclean coccinelle classify convert assistant-check
 
@@ -49,9 +49,13 @@ help: ## list the targets
 deps: ## install the missing Debian packages (root or sudo)
 	@scripts/deps.sh $(PACKAGES)
 
-source: deps ## fetch the newest Debian linux-source >= 7.2 (or use KSRC=)
+source: deps ## fetch the newest Debian linux-source >= 7.2 (or KVER=X.Y, KSRC=)
 	@mkdir -p $(BUILD)
 	@APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh $(BUILD)/kernel-source.mk
+
+served-kernels: deps ## list the kernel series the Debian mirror serves (for KVER=X.Y)
+	@mkdir -p $(BUILD)
+	@APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh --served
 
 kernel: source ## build the lab kernel once per version + config fragment
 	@. $(BUILD)/kernel-source.mk && \
