@@ -36,7 +36,8 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 
 .PHONY: all help deps source served-kernels sparse kernel modules checkers style labs lab lab-start lab-check \
 	guided-check check tests bench htmldocs docs-check upstream-docs-check slides \
-	slides-check clean distclean coccinelle classify convert assistant-check
+	slides-check clean distclean coccinelle classify classify-data convert assistant-check \
+	assistant-full-check
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -101,9 +102,35 @@ convert: coccinelle ## convert FILE=path/driver.c to .mmap_prepare: a diff (APPL
 
 assistant-check: kernel sparse checkers coccinelle ## the assistant: its tests, and patch mode graded on the examples
 	@python3 -m unittest -q scripts/test_mmap_assistant.py
+	@python3 scripts/mmap_assistant.py verify Documentation/data/classify.json
 	@$(KENV) . $(BUILD)/sparse.mk && . $(BUILD)/coccinelle.mk && \
 		export KSRC KOBJ SPARSE SPATCH EXPECT_03_lock_abort="lock reference" && \
 		scripts/assistant-check.sh $(BUILD)/assistant-check $(BUILD)/labs $(LABS)
+
+classify-data: coccinelle ## refresh Documentation/data/classify.json from the kit's tree
+	@. $(BUILD)/kernel-source.mk && . $(BUILD)/coccinelle.mk && python3 scripts/mmap_assistant.py \
+		classify --spatch "$$SPATCH" --ksrc "$$KSRC" --json $(BUILD)/classify.json >/dev/null
+	@python3 scripts/mmap_assistant.py verify $(BUILD)/classify.json
+	@mkdir -p Documentation/data && cp $(BUILD)/classify.json Documentation/data/classify.json
+	@echo "  DATA    Documentation/data/classify.json"
+
+# Whole-tree checks, too long for "make check": classify the kit's tree,
+# compile every file patch mode converts (allmodconfig), and compare patch
+# mode with upstream's own conversions on an older tree (OLD_KVER).
+OLD_KVER ?= 6.12
+assistant-full-check: source coccinelle ## classify the tree, compile every conversion, compare with upstream
+	@. $(BUILD)/kernel-source.mk && . $(BUILD)/coccinelle.mk && export KSRC SPATCH && \
+		python3 scripts/mmap_assistant.py classify --spatch "$$SPATCH" --ksrc "$$KSRC" \
+		--json $(BUILD)/classify.json >$(BUILD)/classify.txt && tail -n2 $(BUILD)/classify.txt && \
+		python3 scripts/mmap_assistant.py verify $(BUILD)/classify.json && \
+		scripts/assistant-compile.sh $(BUILD)/classify.json $(BUILD)/assistant-compile
+	@mkdir -p $(BUILD)/old-$(OLD_KVER) && \
+		KSRC= KVER=$(OLD_KVER) APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh \
+		$(BUILD)/old-$(OLD_KVER)/kernel-source.mk && \
+		. $(BUILD)/coccinelle.mk && old=$$(. $(BUILD)/old-$(OLD_KVER)/kernel-source.mk && \
+		echo "$$KSRC") && . $(BUILD)/kernel-source.mk && python3 scripts/mmap_assistant.py \
+		compare --spatch "$$SPATCH" --old "$$old" --new "$$KSRC" \
+		--json $(BUILD)/upstream-compare-$(OLD_KVER).json
 
 labs: modules ## run every lab and print the verdict table
 	@rc=0; $(foreach l,$(LABS),$(call run_lab,$(l)) || rc=1;) \
@@ -152,7 +179,7 @@ slides-check: deps ## slides, then render every slide in headless Chromium and c
 	@command -v npm >/dev/null || scripts/deps.sh npm
 	@$(MAKE) -s -C slides check BUILD=$(BUILD)
 
-check: style tests docs-check upstream-docs-check labs guided-check slides-check ## every test: style, harness, docs, upstream patches, labs, guided labs, slides
+check: style tests docs-check upstream-docs-check labs guided-check slides-check assistant-check ## every test: style, harness, docs, upstream patches, labs, guided labs, slides
 
 clean: ## remove build/ (the kernel cache in KIT_CACHE stays)
 	rm -rf $(BUILD)

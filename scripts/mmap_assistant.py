@@ -5,6 +5,7 @@
     mmap_assistant.py classify --spatch S --ksrc TREE [--dir D | --file F] --json OUT
     mmap_assistant.py render JSON              one line per handler, then totals
     mmap_assistant.py table JSON               the class table of the decision guide (rst)
+    mmap_assistant.py verify JSON              every handler has a class or a stated reason
     mmap_assistant.py convert --spatch S FILE [--apply]
     mmap_assistant.py compare --spatch S --old TREE --new TREE --json OUT
 
@@ -180,10 +181,56 @@ def parse_message(spatch, path, cwd):
 
 
 def defined_here(path, name):
-    """True if the file defines function name (a rough, textual test)."""
+    """True if the file defines function name (a textual test)."""
     with open(path, errors="replace") as f:
-        return re.search(r"^(?:[A-Za-z_][^;=()]*\b)?%s\s*\(" % re.escape(name), f.read(),
-                         re.M) is not None
+        return function_body(f.read(), name) is not None
+
+
+def table_of(text, name):
+    """The struct type of the initialiser that sets .mmap = name in text."""
+    m = re.search(r"struct\s+(\w+)\s+\w+\s*(?:\[\w*\])?\s*=\s*\{[^;]*?\.mmap\s*=\s*&?%s\b"
+                  % re.escape(name), text, re.S)
+    return m.group(1) if m else None
+
+
+def probe_definitions(spatch, ksrc, unresolved):
+    """Classify helpers set as .mmap in one file and defined in another.
+
+    unresolved maps a name to the file of one initialiser that sets it. The
+    defining file is found with grep; a copy of it, with an initialiser of
+    the same table type appended, goes through the semantic patch, so the
+    helper is judged by the same rules as any handler. Returns handlers.
+    """
+    if not unresolved:
+        return []
+    pat = r"\b(%s)\s*\(" % "|".join(sorted(unresolved))
+    out = subprocess.run(["grep", "-rlE", "--include=*.c", pat, ksrc],
+                         capture_output=True, text=True, check=False).stdout.split()
+    found = []
+    todo = dict(unresolved)
+    for path in sorted(out):
+        rel = os.path.relpath(path, ksrc)
+        if rel.startswith(("tools/", "Documentation/", "samples/")):
+            continue
+        text = open(path, errors="replace").read()
+        for name in [n for n in todo if function_body(text, n) is not None]:
+            use = open(os.path.join(ksrc, todo.pop(name)), errors="replace").read()
+            table = table_of(use, name) or "file_operations"
+            with tempfile.TemporaryDirectory() as tmp:
+                cp = os.path.join(tmp, os.path.basename(rel))
+                with open(cp, "w") as f:
+                    f.write(text + "\nstatic const struct %s __kit_probe = { .mmap = %s };\n"
+                            % (table, name))
+                rc, rep, err = run_spatch(spatch, "report", cp, tmp)
+            for h in parse_report(rep):
+                if h["handler"] == name:
+                    h["file"] = rel
+                    h["classes"] = classes_of(h["facts"])
+                    h["kind"] = verdict_kind(h["verdict"])
+                    h["sections"] = guide_sections(h)
+                    h["reason"] = "defined here, set as .mmap in other files"
+                    found.append(h)
+    return found
 
 
 def classify(spatch, ksrc, sub, jobs):
@@ -204,6 +251,10 @@ def classify(spatch, ksrc, sub, jobs):
             h["classes"] = classes_of(h["facts"])
             h["kind"] = verdict_kind(h["verdict"])
             h["sections"] = guide_sections(h)
+            if not h["classes"]:
+                h["reason"] = ("no class: the handler neither maps, sets fields nor "
+                               "refuses (%s)" % (", ".join(k for k, d in h["facts"]) or
+                                                 "no fact found"))
             seen.add((rel, h["handler"]))
         handlers.extend(found)
         for name in dict.fromkeys(files[rel]):
@@ -223,8 +274,13 @@ def classify(spatch, ksrc, sub, jobs):
                              "facts": [], "verdict": None, "classes": [],
                              "kind": kind, "reason": why, "sections": []})
             seen.add((rel, name))
-    # A shared helper set in one file and defined in another: take the
-    # classification of its definition when it was scanned.
+    # A shared helper set in one file and defined in another: classify its
+    # definition, and give the files that set it that classification.
+    unresolved = {}
+    for h in handlers:
+        if h["kind"] == "unresolved":
+            unresolved.setdefault(h["handler"], h["file"])
+    handlers.extend(probe_definitions(spatch, ksrc, unresolved))
     by_name = {}
     for h in handlers:
         if h["kind"] not in ("unresolved", "unparsed"):
@@ -232,6 +288,8 @@ def classify(spatch, ksrc, sub, jobs):
     for h in handlers:
         d = by_name.get(h["handler"])
         if h["kind"] == "unresolved" and d:
+            with open(os.path.join(ksrc, h["file"]), errors="replace") as f:
+                h["table"] = table_of(f.read(), h["handler"])
             h.update(kind="shared", classes=d["classes"], sections=d["sections"],
                      reason="defined in %s:%d (%s)" % (d["file"], d["line"], d["verdict"]))
     version = subprocess.run(["make", "-s", "-C", ksrc, "kernelversion"],
@@ -384,7 +442,7 @@ def effects(body):
         bits = {"VMA_%s_BIT" % f.strip()[3:] for f in flags.split("|")}
         (set_bits if op == "|" else clear_bits).update(bits)
     fields = sorted(set(re.findall(r"desc->(\w+)\s*=[^=]", b)) - {"vm_flags"})
-    actions = [(n, ",".join(a.strip() for a in args.split(",")[1:]))
+    actions = [(n, ",".join(a.strip() for a in args.split(",")))
                for n, args in re.findall(r"(mmap_action_\w+)\s*\(\s*desc\s*,?([^;]*)\)\s*;", b)]
     override = re.findall(r"desc->action\.error_override\s*=\s*([^;]+);", b)
     errors = sorted(set(re.findall(r"return\s+\(?(-E[A-Z0-9]+)", b)))
@@ -447,6 +505,20 @@ def compare(spatch, old, new):
             rows.append(row)
     return rows
 
+
+def verify(doc):
+    """Problems of a classify document: handlers with no class and no reason."""
+    bad = []
+    for h in doc["handlers"]:
+        if not h["classes"] and not h.get("reason"):
+            bad.append("%s:%d: %s has no class and no reason" % (h["file"], h["line"], h["handler"]))
+        if h["kind"] not in ("mechanical", "mapped+close", "blocked", "unparsed",
+                             "unresolved", "shared"):
+            bad.append("%s: %s has an unknown verdict kind %r" % (h["file"], h["handler"], h["kind"]))
+    if not doc["handlers"]:
+        bad.append("no handler at all: wrong tree or a broken semantic patch")
+    return bad
+
 def main(argv):
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     sp = ap.add_subparsers(dest="cmd", required=True)
@@ -459,6 +531,8 @@ def main(argv):
     c.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     r = sp.add_parser("render")
     r.add_argument("json")
+    y = sp.add_parser("verify")
+    y.add_argument("json")
     t = sp.add_parser("table")
     t.add_argument("json")
     v = sp.add_parser("convert")
@@ -483,6 +557,14 @@ def main(argv):
                 json.dump(doc, f, indent=1)
             os.replace(a.json + ".tmp", a.json)
             print(render(doc))
+        elif a.cmd == "verify":
+            with open(a.json) as f:
+                bad = verify(json.load(f))
+            for b in bad:
+                print("verify: " + b)
+            if bad:
+                return 1
+            print("verify: %s: every handler has a class or a stated reason" % a.json)
         elif a.cmd in ("render", "table"):
             with open(a.json) as f:
                 doc = json.load(f)

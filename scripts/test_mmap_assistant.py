@@ -94,6 +94,45 @@ class Render(unittest.TestCase):
         self.assertEqual(t[i:].split("\n")[1:3], ["     - 1", "     - 0"])
 
 
+class Verify(unittest.TestCase):
+    def test_classless_handler_needs_a_reason(self):
+        d = doc()
+        self.assertEqual(ma.verify(d), [])
+        d["handlers"][0]["classes"] = []
+        self.assertEqual(ma.verify(d), ["drivers/a.c:10: a_mmap has no class and no reason"])
+        d["handlers"][0]["reason"] = "no class: it only returns 0"
+        self.assertEqual(ma.verify(d), [])
+
+    def test_empty_document_fails(self):
+        d = doc()
+        d["handlers"] = []
+        self.assertTrue(ma.verify(d))
+
+
+class Effects(unittest.TestCase):
+    def test_normalises_flags_actions_and_errors(self):
+        body = """
+        if (!vma_desc_test(desc, VMA_SHARED_BIT))
+                return -EINVAL;
+        desc->vm_flags |= VM_IO | VM_DONTEXPAND;
+        vma_desc_set_flags(desc, VMA_DONTDUMP_BIT);
+        desc->page_prot = pgprot_noncached(desc->page_prot);
+        mmap_action_remap_full(desc,  pfn  + desc->pgoff);
+        desc->action.error_override = -EAGAIN;
+        return 0;"""
+        e = ma.effects(body)
+        self.assertEqual(e["set_flags"], ["VMA_DONTDUMP_BIT", "VMA_DONTEXPAND_BIT", "VMA_IO_BIT"])
+        self.assertEqual(e["fields"], ["page_prot"])
+        self.assertEqual(e["actions"], [("mmap_action_remap_full", "pfn + desc->pgoff")])
+        self.assertEqual(e["error_override"], ["-EAGAIN"])
+        self.assertEqual(e["errors"], ["-EINVAL"])
+
+    def test_function_body(self):
+        src = "static int\nf_prepare(struct vm_area_desc *desc)\n{\n\tif (x) {\n\t\treturn 1;\n\t}\n\treturn 0;\n}\n"
+        self.assertEqual(ma.function_body(src, "f_prepare"), "\n\tif (x) {\n\t\treturn 1;\n\t}\n\treturn 0;\n")
+        self.assertIsNone(ma.function_body(src, "g"))
+
+
 class KernelDoc(unittest.TestCase):
     def test_retitles_and_replaces_params(self):
         src = ("/**\n * f_mmap() - map it\n * @file: the file\n * @vma: the VMA,\n"

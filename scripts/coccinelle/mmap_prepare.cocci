@@ -52,10 +52,9 @@ CALL_KINDS = [
 	("reference", re.compile(r"^(kref_get|refcount_inc|atomic_inc|atomic_long_inc|"
 		r"get_file|get_device|kobject_get|try_module_get|get_task_struct|"
 		r"percpu_ref_get|percpu_ref_tryget)|_get(_unless_zero|_not_zero)?$")),
-	("allocation", re.compile(r"^(k[mzc]alloc|kmalloc_array|kv[mzc]alloc|"
-		r"kvmalloc_array|v[mz]alloc|vmalloc_user|alloc_pages?|__get_free_pages?|"
-		r"get_zeroed_page|dma_alloc_(coherent|attrs)|kmem_cache_z?alloc|kstrdup|"
-		r"kmemdup|devm_k[mz]alloc|idr_alloc|ida_alloc|xa_alloc)$")),
+	# Any call with alloc in its name: kzalloc_obj(), dma_alloc_coherent(), or
+	# __foo_alloc_consistent(). A wrong guess only withholds patch mode.
+	("allocation", re.compile(r"alloc|^kmemdup|^kstrdup|^get_zeroed_page$|^__get_free_pages?$")),
 ]
 
 def fact(p, fn, key, detail):
@@ -183,7 +182,13 @@ identifier tbl.fn, hnd.vma, op;
 expression E;
 position p;
 @@
-fn(...) { <+... E->op@p(..., vma, ...) ...+> }
+fn(...) { <+...
+(
+E->op@p(..., vma, ...)
+|
+E.op@p(..., vma, ...)
+)
+...+> }
 
 @script:python@
 fn << tbl.fn;
