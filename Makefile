@@ -102,6 +102,7 @@ convert: coccinelle ## convert FILE=path/driver.c to .mmap_prepare: a diff (APPL
 
 assistant-check: kernel sparse checkers coccinelle ## the assistant: its tests, and patch mode graded on the examples
 	@python3 -m unittest -q scripts/test_mmap_assistant.py
+	@. $(BUILD)/coccinelle.mk && SPATCH="$$SPATCH" python3 -m unittest -q scripts/test_mmap_cocci.py
 	@python3 scripts/mmap_assistant.py verify Documentation/data/classify.json
 	@$(KENV) . $(BUILD)/sparse.mk && . $(BUILD)/coccinelle.mk && \
 		export KSRC KOBJ SPARSE SPATCH EXPECT_03_lock_abort="lock reference" && \

@@ -56,7 +56,8 @@ REPORT_RE = re.compile(
     r"(?P<fn>\w+): (?P<key>\w+): (?P<detail>.*)$")
 # Seconds spatch may spend on one file (a few huge handlers take minutes).
 SPATCH_TIMEOUT = int(os.environ.get("SPATCH_TIMEOUT", "60"))
-INIT_RE = re.compile(r"\.mmap\s*=\s*&?\s*(\w+)\s*[,}\n]")
+# .mmap of every table, and fb_ops.fb_mmap.
+INIT_RE = re.compile(r"\.(?:fb_)?mmap\s*=\s*&?\s*(\w+)\s*[,}\n]")
 
 
 class AssistantError(Exception):
@@ -83,7 +84,8 @@ def parse_report(text):
             h["table"] = m["detail"]
         elif m["key"] == "verdict":
             h["verdict"] = m["detail"]
-        elif [m["key"], m["detail"]] not in h["facts"]:
+        elif m["key"] == "map" or [m["key"], m["detail"]] not in h["facts"]:
+            # Each map call is a fact of its own: two make several ranges.
             h["facts"].append([m["key"], m["detail"]])
     return list(handlers.values())
 
@@ -124,7 +126,8 @@ def classes_of(facts):
 
 
 def verdict_kind(verdict):
-    """mechanical / mapped+close / blocked / unparsed / unresolved."""
+    """mechanical / mapped+close / blocked / unparsed (other, unresolved and
+    shared are set by classify)."""
     if verdict is None:
         return "unparsed"
     return verdict.split(":", 1)[0].replace("needs mapped+close", "mapped+close")
@@ -143,7 +146,7 @@ def mmap_files(root, sub):
     base = os.path.join(root, sub) if sub else root
     try:
         out = subprocess.run(
-            ["grep", "-rlE", "--include=*.c", "--include=*.h", r"\.mmap\s*=", base],
+            ["grep", "-rlE", "--include=*.c", "--include=*.h", r"\.(fb_)?mmap\s*=", base],
             capture_output=True, text=True, check=False).stdout
     except OSError as e:
         raise AssistantError("grep failed: %s" % e)
@@ -186,9 +189,17 @@ def defined_here(path, name):
         return function_body(f.read(), name) is not None
 
 
+def takes_vma(path, name):
+    """True if function name's parameter list mentions struct vm_area_struct."""
+    with open(path, errors="replace") as f:
+        m = re.search(r"^(?:[A-Za-z_][^;{}()]*\b)?%s\s*\(([^;{]*)\)\s*\{" % re.escape(name),
+                      f.read(), re.M)
+    return bool(m and "vm_area_struct" in m.group(1))
+
+
 def table_of(text, name):
     """The struct type of the initialiser that sets .mmap = name in text."""
-    m = re.search(r"struct\s+(\w+)\s+\w+\s*(?:\[\w*\])?\s*=\s*\{[^;]*?\.mmap\s*=\s*&?%s\b"
+    m = re.search(r"struct\s+(\w+)\s+\w+\s*(?:\[\w*\])?\s*=\s*\{[^;]*?\.(?:fb_)?mmap\s*=\s*&?%s\b"
                   % re.escape(name), text, re.S)
     return m.group(1) if m else None
 
@@ -264,6 +275,9 @@ def classify(spatch, ksrc, sub, jobs):
             if rc != 0:
                 why = "spatch failed: " + (err.strip().splitlines() or ["?"])[-1]
                 kind = "unparsed"
+            elif defined_here(path, name) and not takes_vma(path, name):
+                why = "not a VMA handler: %s() takes no struct vm_area_struct" % name
+                kind = "other"
             elif defined_here(path, name):
                 why = parse_message(spatch, rel, ksrc)
                 kind = "unparsed"
@@ -306,7 +320,7 @@ def totals(doc):
     kinds, classes = {}, {c: 0 for c in CLASSES}
     for h in doc["handlers"]:
         kinds[h["kind"]] = kinds.get(h["kind"], 0) + 1
-        if h["kind"] in ("unresolved", "shared"):
+        if h["kind"] in ("unresolved", "shared", "other"):
             continue
         for c in h["classes"]:
             classes[c] += 1
@@ -513,7 +527,7 @@ def verify(doc):
         if not h["classes"] and not h.get("reason"):
             bad.append("%s:%d: %s has no class and no reason" % (h["file"], h["line"], h["handler"]))
         if h["kind"] not in ("mechanical", "mapped+close", "blocked", "unparsed",
-                             "unresolved", "shared"):
+                             "unresolved", "shared", "other"):
             bad.append("%s: %s has an unknown verdict kind %r" % (h["file"], h["handler"], h["kind"]))
     if not doc["handlers"]:
         bad.append("no handler at all: wrong tree or a broken semantic patch")

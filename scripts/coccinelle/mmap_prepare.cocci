@@ -58,7 +58,10 @@ CALL_KINDS = [
 ]
 
 def fact(p, fn, key, detail):
-	facts.setdefault((p[0].file, fn), []).append((key, detail))
+	fs = facts.setdefault((p[0].file, fn), [])
+	# Each map call counts (several ranges); other facts are said once.
+	if key == "map" or (key, detail) not in fs:
+		fs.append((key, detail))
 
 def verdict(fs):
 	"""mechanical, "needs mapped+close: WHY" or "blocked: WHY"."""
@@ -94,9 +97,10 @@ def verdict(fs):
 
 @tbl@
 identifier T, s, fn;
+identifier fld = {mmap, fb_mmap};
 position pt;
 @@
-struct T s@pt = { ..., .mmap = fn, ... };
+struct T s@pt = { ..., .fld = fn, ... };
 
 @hnd@
 identifier tbl.fn, vma;
@@ -124,14 +128,16 @@ identifier f = {remap_pfn_range, io_remap_pfn_range, vm_iomap_memory,
 		dma_mmap_noncontiguous};
 position p;
 @@
-fn(...) { <+... f@p(vma, ...) ...+> }
+fn(...) { <+... f@p(..., vma, ...) ...+> }
 
 @script:python@
 fn << tbl.fn;
 f << mapcall.f;
 p << mapcall.p;
 @@
-fact(p, fn, "map", f)
+# p holds every position of f in the handler: one fact per call.
+for i in range(len(p)):
+	fact(p, fn, "map", f)
 
 @maploop@
 identifier tbl.fn, hnd.vma;
