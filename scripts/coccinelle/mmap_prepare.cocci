@@ -41,6 +41,7 @@ KNOWN_VMA_CALLS = {
 	"remap_pfn_range", "io_remap_pfn_range", "vm_iomap_memory",
 	"vm_insert_page", "vm_insert_pages", "vm_map_pages", "vm_map_pages_zero",
 	"vma_pages", "vm_flags_set", "vm_flags_clear", "vm_flags_mod",
+	"generic_file_mmap", "generic_file_readonly_mmap",
 }
 
 CALL_KINDS = [
@@ -51,7 +52,8 @@ CALL_KINDS = [
 		r"guard|scoped_guard|scoped_cond_guard)$")),
 	("reference", re.compile(r"^(kref_get|refcount_inc|atomic_inc|atomic_long_inc|"
 		r"get_file|get_device|kobject_get|try_module_get|get_task_struct|"
-		r"percpu_ref_get|percpu_ref_tryget)|_get(_unless_zero|_not_zero)?$")),
+		r"percpu_ref_get|percpu_ref_tryget|pm_runtime_get|pm_runtime_resume_and_get)|"
+		r"_get(_unless_zero|_not_zero|_sync)?$")),
 	# Any call with alloc in its name: kzalloc_obj(), dma_alloc_coherent(), or
 	# __foo_alloc_consistent(). A wrong guess only withholds patch mode.
 	("allocation", re.compile(r"alloc|^kmemdup|^kstrdup|^get_zeroed_page$|^__get_free_pages?$")),
@@ -258,10 +260,11 @@ elif fld not in ("vm_pgoff", "vm_start", "vm_end", "vm_file", "vm_mm"):
 
 @flagcall@
 identifier tbl.fn, hnd.vma;
-identifier f = {vm_flags_set, vm_flags_clear, vm_flags_mod};
+identifier f = {vm_flags_set, vm_flags_clear, vm_flags_mod,
+		generic_file_mmap, generic_file_readonly_mmap};
 position p;
 @@
-fn(...) { <+... f@p(vma, ...) ...+> }
+fn(...) { <+... f@p(..., vma, ...) ...+> }
 
 @script:python@
 fn << tbl.fn;
@@ -406,6 +409,7 @@ if (!BUF) S
 @depends on patch@
 identifier mech.mfn, hnd.vma;
 symbol desc;
+expression E;
 @@
 mfn(...) { <...
 (
@@ -420,6 +424,12 @@ mfn(...) { <...
 |
 - is_cow_mapping(vma->vm_flags)
 + vma_desc_is_cow_mapping(desc)
+|
+- generic_file_mmap(E, vma)
++ generic_file_mmap_prepare(desc)
+|
+- generic_file_readonly_mmap(E, vma)
++ generic_file_readonly_mmap_prepare(desc)
 )
 ...> }
 
@@ -514,7 +524,29 @@ mfn(...) { <...
 - return vm_insert_page(vma, vma->vm_start, pages);
 + mmap_action_map_kernel_pages(desc, desc->start, &pages, 1);
 + return 0;
+|
+- remap_pfn_range(vma, addr, pfn, size, vma->vm_page_prot);
++ mmap_action_remap(desc, addr, pfn, size);
+|
+- io_remap_pfn_range(vma, addr, pfn, size, vma->vm_page_prot);
++ mmap_action_ioremap(desc, addr, pfn, size);
+|
+- vm_iomap_memory(vma, addr, len);
++ mmap_action_simple_ioremap(desc, addr, len);
 )
+...> }
+
+@depends on patch@
+identifier mech.mfn, hnd.vma;
+identifier F1 =~ "^VM_", F2 =~ "^VM_";
+fresh identifier B1 = script:python(F1) { "VMA_" + F1[3:] + "_BIT" };
+fresh identifier B2 = script:python(F2) { "VMA_" + F2[3:] + "_BIT" };
+symbol desc;
+@@
+mfn(...) { <...
+- vm_flags_mod(vma, F1, F2);
++ vma_desc_set_flags(desc, B1);
++ vma_desc_clear_flags(desc, B2);
 ...> }
 
 // Flags, by bit number (the parentheses of a negated test go below).
