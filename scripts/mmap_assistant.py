@@ -410,8 +410,24 @@ def convert(spatch, path, apply):
     old = open(path).read()
     blocked = [h for h in handlers if h["verdict"] != "mechanical"]
     for h in handlers:
-        if h["verdict"] == "mechanical" and new is not None:
-            new = fix_kernel_doc(new, h["handler"], h["handler"] + "_prepare")
+        if h["verdict"] != "mechanical" or new is None:
+            continue
+        # The VMA parameter must be gone: a use patch mode could not rewrite
+        # would not compile, or worse. Refuse rather than print half a job.
+        m = re.search(r"\b%s\s*\(([^;{]*)\)\s*\{" % re.escape(h["handler"]), old)
+        vma = re.search(r"struct\s+vm_area_struct\s*\*\s*(\w+)", m.group(1) if m else "")
+        body = function_body(new, h["handler"] + "_prepare")
+        left = vma and body is not None and re.search(r"\b%s\b" % vma.group(1), body)
+        if body is None or left:
+            line = ""
+            if left:
+                line = body[:left.start()].count("\n")
+            h["verdict"] = ("blocked: patch mode left a use of the VMA it cannot rewrite"
+                            + (" (line %d of the converted hook)" % line if left else ""))
+            blocked.append(h)
+            new = None
+            continue
+        new = fix_kernel_doc(new, h["handler"], h["handler"] + "_prepare")
     for h in blocked:
         h["classes"] = classes_of(h["facts"])
         h["sections"] = guide_sections(h)

@@ -439,6 +439,9 @@ identifier mech.mfn, hnd.vma;
 symbol desc;
 expression pfn, size, prot, addr, len, pages, n, ret;
 constant C;
+// A failure message cannot be printed any more: the core does the remap.
+identifier log = {printk, pr_err, pr_warn, pr_info, pr_debug, dev_err, dev_warn,
+		  dev_info, dev_dbg};
 @@
 mfn(...) { <...
 (
@@ -449,6 +452,13 @@ mfn(...) { <...
 - if (remap_pfn_range(vma, vma->vm_start, pfn, vma_desc_size(desc), vma->vm_page_prot))
 -	return -C;
 + mmap_action_remap_full(desc, pfn);
++ desc->action.error_override = -C;
+|
+- if (remap_pfn_range(vma, addr, pfn, size, vma->vm_page_prot)) {
+-	log(...);
+-	return -C;
+- }
++ mmap_action_remap(desc, addr, pfn, size);
 + desc->action.error_override = -C;
 |
 - return io_remap_pfn_range(vma, vma->vm_start, pfn, vma_desc_size(desc), vma->vm_page_prot);
