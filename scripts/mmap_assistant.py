@@ -310,7 +310,8 @@ def classify(spatch, ksrc, sub, jobs):
                              capture_output=True, text=True, check=False).stdout.strip()
     spv = subprocess.run([spatch, "--version"], capture_output=True, text=True,
                          check=False).stdout.split("\n")[0]
-    return {"kernel": version or "unknown", "tree": ksrc, "scope": sub or ".",
+    return {"kernel": version or "unknown", "tree": os.path.basename(os.path.normpath(ksrc)),
+            "scope": sub or ".",
             "spatch": spv, "files": len(files), "seconds": round(time.monotonic() - t0, 1),
             "handlers": handlers}
 
@@ -518,9 +519,13 @@ def compare(spatch, old, new):
                 out = os.path.join(tmp, "out.c")
                 run_spatch(spatch, "patch", cp, tmp, ["-o", out])
                 conv = open(out).read() if os.path.exists(out) else None
-            if not hs:
-                row.update(result="refused", reason="not found by spatch (unparsed or "
-                           "defined elsewhere)")
+            if ofn in ("generic_file_mmap", "generic_file_readonly_mmap"):
+                ok = conv is not None and prepare_handlers(conv).get(var) == ofn + "_prepare"
+                row.update(result="matched" if ok and nfn == ofn + "_prepare" else "different",
+                           reason="" if ok else "the generic helper was not renamed")
+            elif not hs:
+                row.update(result="refused", reason="not found by spatch: defined in another "
+                           "file, or not parsed")
             elif hs[0]["verdict"] != "mechanical":
                 row.update(result="refused", reason=hs[0]["verdict"])
             elif conv is None or function_body(conv, ofn + "_prepare") is None:

@@ -684,3 +684,20 @@ struct file_operations s = { ...,
 - .mmap = mfn,
 + .mmap_prepare = fn2,
 ...};
+
+// The generic helpers have descriptor forms of the same name.
+@depends on patch@
+identifier s;
+@@
+struct file_operations s = { ...,
+- .mmap = generic_file_mmap,
++ .mmap_prepare = generic_file_mmap_prepare,
+...};
+
+@depends on patch@
+identifier s;
+@@
+struct file_operations s = { ...,
+- .mmap = generic_file_readonly_mmap,
++ .mmap_prepare = generic_file_readonly_mmap_prepare,
+...};
