@@ -258,6 +258,9 @@ def classify(spatch, ksrc, sub, jobs):
         results = list(ex.map(one, files))
     for rel, rc, out, err in results:
         found = parse_report(out)
+        # What classify calls mechanical, convert must be able to convert.
+        if any(h["verdict"] == "mechanical" for h in found):
+            patch_file(spatch, os.path.join(ksrc, rel), found)
         for h in found:
             h["classes"] = classes_of(h["facts"])
             h["kind"] = verdict_kind(h["verdict"])
@@ -386,6 +389,40 @@ def fix_kernel_doc(text, old, new):
     return "\n".join(out)
 
 
+def patch_file(spatch, path, handlers):
+    """Patch mode on path; returns the converted text or None.
+
+    A mechanical handler whose converted hook still names the VMA parameter
+    (a use patch mode could not rewrite, which would not compile) gets a
+    blocked verdict instead, in handlers, and no text is returned.
+    """
+    d = os.path.dirname(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out.c")
+        rc, diff, err = run_spatch(spatch, "patch", path, d, ["-o", out])
+        new = None
+        if rc == 0 and os.path.exists(out):
+            with open(out) as f:
+                new = f.read()
+    with open(path) as f:
+        old = f.read()
+    for h in handlers:
+        if h["verdict"] != "mechanical" or new is None:
+            continue
+        m = re.search(r"\b%s\s*\(([^;{]*)\)\s*\{" % re.escape(h["handler"]), old)
+        vma = re.search(r"struct\s+vm_area_struct\s*\*\s*(\w+)", m.group(1) if m else "")
+        body = function_body(new, h["handler"] + "_prepare")
+        left = vma and body is not None and re.search(r"\b%s\b" % vma.group(1), body)
+        if body is None or left:
+            h["verdict"] = ("blocked: patch mode left a use of the VMA it cannot rewrite"
+                            + (" (line %d of the converted hook)"
+                               % body[:left.start()].count("\n") if left else ""))
+            new = None
+            continue
+        new = fix_kernel_doc(new, h["handler"], h["handler"] + "_prepare")
+    return new
+
+
 def convert(spatch, path, apply):
     """Patch mode on one file: print a unified diff (or the blockers)."""
     path = os.path.abspath(path)
@@ -404,31 +441,10 @@ def convert(spatch, path, apply):
     if not handlers:
         raise AssistantError("%s sets no .mmap handler that spatch could find (or it does not "
                              "parse: run spatch --parse-c %s)." % (path, path))
-    with tempfile.TemporaryDirectory() as tmp:
-        rc, diff, err = run_spatch(spatch, "patch", path, d, ["-o", os.path.join(tmp, "out.c")])
-        out = os.path.join(tmp, "out.c")
-        new = open(out).read() if rc == 0 and os.path.exists(out) else None
-    old = open(path).read()
+    new = patch_file(spatch, path, handlers)
+    with open(path) as f:
+        old = f.read()
     blocked = [h for h in handlers if h["verdict"] != "mechanical"]
-    for h in handlers:
-        if h["verdict"] != "mechanical" or new is None:
-            continue
-        # The VMA parameter must be gone: a use patch mode could not rewrite
-        # would not compile, or worse. Refuse rather than print half a job.
-        m = re.search(r"\b%s\s*\(([^;{]*)\)\s*\{" % re.escape(h["handler"]), old)
-        vma = re.search(r"struct\s+vm_area_struct\s*\*\s*(\w+)", m.group(1) if m else "")
-        body = function_body(new, h["handler"] + "_prepare")
-        left = vma and body is not None and re.search(r"\b%s\b" % vma.group(1), body)
-        if body is None or left:
-            line = ""
-            if left:
-                line = body[:left.start()].count("\n")
-            h["verdict"] = ("blocked: patch mode left a use of the VMA it cannot rewrite"
-                            + (" (line %d of the converted hook)" % line if left else ""))
-            blocked.append(h)
-            new = None
-            continue
-        new = fix_kernel_doc(new, h["handler"], h["handler"] + "_prepare")
     for h in blocked:
         h["classes"] = classes_of(h["facts"])
         h["sections"] = guide_sections(h)
