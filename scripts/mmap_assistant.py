@@ -94,7 +94,7 @@ def classes_of(facts):
     """The decision guide's classes for a handler's facts, in guide order."""
     found = set()
     for key, detail in facts:
-        if key in ("flags", "field"):
+        if key in ("flags", "field", "flags_compare"):
             found.add("flags")
         elif key == "map":
             if detail == "remap_pfn_range":

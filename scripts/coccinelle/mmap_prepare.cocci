@@ -76,7 +76,7 @@ def verdict(fs):
 	for k, d in fs:
 		if k in ("lock", "reference", "allocation"):
 			state.append("%s: %s" % (k, d))
-		elif k in ("dispatch", "vma_escapes"):
+		elif k in ("dispatch", "vma_escapes", "flags_compare"):
 			blocked.append("%s: %s" % (k, d))
 		elif k == "loop" and not (d == "vm_insert_page" and "vmalloc_pages" in kinds):
 			blocked.append("several ranges: %s() in a loop" % d)
@@ -257,6 +257,24 @@ elif fld in ("vm_ops", "vm_private_data", "vm_page_prot"):
 	fact(p, fn, "field", fld)
 elif fld not in ("vm_pgoff", "vm_start", "vm_end", "vm_file", "vm_mm"):
 	fact(p, fn, "vma_escapes", "vma->" + fld)
+
+// A masked comparison such as (vm_flags & (A | B)) != (A | B) has no
+// one-call descriptor form, except the copy-on-write test.
+@flagcmp@
+identifier tbl.fn, hnd.vma;
+expression E1, E2;
+position p;
+@@
+fn(...) { <+...
+ \( (vma->vm_flags & (VM_SHARED | VM_MAYWRITE)) == VM_MAYWRITE
+ \| (vma->vm_flags & E1) ==@p E2 \| (vma->vm_flags & E1) !=@p E2 \)
+...+> }
+
+@script:python@
+fn << tbl.fn;
+p << flagcmp.p;
+@@
+fact(p, fn, "flags_compare", "a masked comparison of vm_flags")
 
 @flagcall@
 identifier tbl.fn, hnd.vma;
