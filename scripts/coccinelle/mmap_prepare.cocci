@@ -56,7 +56,9 @@ CALL_KINDS = [
 		r"_get(_unless_zero|_not_zero|_sync)?$")),
 	# Any call with alloc in its name: kzalloc_obj(), dma_alloc_coherent(), or
 	# __foo_alloc_consistent(). A wrong guess only withholds patch mode.
-	("allocation", re.compile(r"alloc|^kmemdup|^kstrdup|^get_zeroed_page$|^__get_free_pages?$")),
+	# vmalloc_to_page() only looks a page up.
+	("allocation", re.compile(r"^(?!.*_to_(page|pfn)$).*alloc|^kmemdup|^kstrdup|"
+		r"^get_zeroed_page$|^__get_free_pages?$")),
 ]
 
 def fact(p, fn, key, detail):
