@@ -43,9 +43,13 @@ KERNEL_FILES := $(sort $(wildcard examples/*/*.h examples/*/*/*.[ch] compat/*.h)
 
 # The grading layer (scripts/kit/): parsers, verdicts, reports.
 KIT := PYTHONPATH=$(CURDIR)/scripts python3 -m kit
+# The conversion assistant's driver (scripts/kit/assistant.py).
+ASSISTANT := PYTHONPATH=$(CURDIR)/scripts python3 -m kit.assistant
 
 # Recipes that need the kernel read what "source" and "kernel" resolved.
 KENV = . $(BUILD)/kernel-source.mk && . $(KOBJ_MK) &&
+# KSRC= on the command line wins over the kit's tree.
+KENV_SRC = $(if $(KSRC),,. $(BUILD)/kernel-source.mk &&)
 
 # What is derived from examples/ and labs/ (scripts/kit/layout.py), among it
 # the example each lab grades: $(call example_of,02-pfn-remap) = pfn-remap.
@@ -63,7 +67,8 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 .PHONY: all help deps source served-kernels sparse kernel modules module-stamps checkers style labs lab lab-start lab-check \
 	guided-check check lint kit-check tests fingerprints-update bench bench-guest htmldocs docs-check upstream-docs-check upstream-check slides \
 	slides-check clean distclean verify-args verify verify-check verify-bench \
-	matrix matrix-build matrix-versions cache-prune case-studies
+	matrix matrix-build matrix-versions cache-prune case-studies \
+	coccinelle classify classify-data convert assistant-check assistant-full-check
 
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -143,6 +148,58 @@ labs: modules ## run every lab (JOBS guests at a time) and print the verdict tab
 lab-run-%:
 	@$(call run_lab,$*)
 
+coccinelle: deps ## a Coccinelle (spatch >= 1.3) that parses the kernel, built once if needed
+	@APT_DIR=$(BUILD)/apt scripts/fetch-coccinelle.sh $(BUILD)/coccinelle.mk
+
+# The conversion assistant (Documentation/assistant.rst): KSRC= another
+# tree, DIR= a subdirectory of it, FILE= one file of it.
+classify: coccinelle ## classify every .mmap handler: build/classify.json and one line each
+	@$(KENV_SRC) . $(BUILD)/coccinelle.mk && $(ASSISTANT) classify \
+		--spatch "$$SPATCH" --ksrc "$$KSRC" --dir "$(DIR)" --file "$(FILE)" \
+		--json $(BUILD)/classify.json
+
+convert: coccinelle ## convert FILE=path/driver.c to .mmap_prepare: a diff (APPLY=1 writes it)
+	@[ -n "$(FILE)" ] || { echo "convert: set FILE=path/to/driver.c"; exit 2; }
+	@. $(BUILD)/coccinelle.mk && $(ASSISTANT) convert \
+		--spatch "$$SPATCH" $(if $(APPLY),--apply) "$(FILE)"
+
+assistant-check: kernel sparse checkers coccinelle ## the assistant: its tests, and patch mode graded on the examples
+	@. $(BUILD)/coccinelle.mk && SPATCH="$$SPATCH" PYTHONPATH=$(CURDIR)/scripts python3 -m unittest -q kit.tests.spatch_fixtures
+	@$(ASSISTANT) verify Documentation/data/classify.json
+	@$(KENV) . $(BUILD)/sparse.mk && . $(BUILD)/coccinelle.mk && \
+		export KSRC KOBJ SPARSE SPATCH EXPECT_03_lock_abort="lock reference" && \
+		scripts/assistant-check.sh $(BUILD)/assistant-check $(BUILD)/labs $(LABS)
+
+classify-data: coccinelle ## refresh Documentation/data/classify.json from the kit's tree
+	@. $(BUILD)/kernel-source.mk && . $(BUILD)/coccinelle.mk && $(ASSISTANT) \
+		classify --spatch "$$SPATCH" --ksrc "$$KSRC" --json $(BUILD)/classify.json >/dev/null
+	@$(ASSISTANT) verify $(BUILD)/classify.json
+	@mkdir -p Documentation/data && cp $(BUILD)/classify.json Documentation/data/classify.json
+	@echo "  DATA    Documentation/data/classify.json"
+
+# Whole-tree checks, too long for "make check": classify the kit's tree,
+# compile every file patch mode converts (allmodconfig), and compare patch
+# mode with upstream's own conversions on an older tree (OLD_KVER).
+OLD_KVER ?= 6.12
+assistant-full-check: source coccinelle ## classify the tree, compile every conversion, compare with upstream
+	@. $(BUILD)/kernel-source.mk && . $(BUILD)/coccinelle.mk && export KSRC SPATCH && \
+		$(ASSISTANT) classify --spatch "$$SPATCH" --ksrc "$$KSRC" \
+		--json $(BUILD)/classify.json >$(BUILD)/classify.txt && tail -n2 $(BUILD)/classify.txt && \
+		$(ASSISTANT) verify $(BUILD)/classify.json && \
+		scripts/assistant-compile.sh $(BUILD)/classify.json $(BUILD)/assistant-compile
+	@mkdir -p $(BUILD)/old-$(OLD_KVER) && \
+		KSRC= KVER=$(OLD_KVER) APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh \
+		$(BUILD)/old-$(OLD_KVER)/kernel-source.mk && \
+		. $(BUILD)/coccinelle.mk && old=$$(. $(BUILD)/old-$(OLD_KVER)/kernel-source.mk && \
+		echo "$$KSRC") && . $(BUILD)/kernel-source.mk && $(ASSISTANT) \
+		compare --spatch "$$SPATCH" --old "$$old" --new "$$KSRC" \
+		--json $(BUILD)/upstream-compare-$(OLD_KVER).json
+
+labs: modules ## run every lab and print the verdict table
+	@rc=0; $(foreach l,$(LABS),$(call run_lab,$(l)) || rc=1;) \
+	$(KENV) echo "Lab kernel: Linux $$KVER, $$KOBJ"; \
+	scripts/verdict.sh $(addprefix $(BUILD)/labs/,$(LABS)) && [ $$rc = 0 ]
+
 lab: modules ## run one lab: make lab LAB=01-flags
 	@[ -n "$(LAB)" ] && [ -f labs/$(LAB)/lab.conf ] || \
 		{ echo "lab: set LAB to one of: $(LABS)"; exit 1; }
@@ -175,9 +232,11 @@ tests: kernel ## the userspace harness suites (ASan+UBSan) and the API probe
 fingerprints-update: source ## record KSRC as the kernel the harness models (after re-reading the model)
 	@. $(BUILD)/kernel-source.mk && $(MAKE) -s -C tests model-update BUILD=$(BUILD)/tests KSRC="$$KSRC" KVER="$$KVER"
 
-bench: modules verify-bench bench-guest ## speed targets (warm make, lab-check, a lab boot), harness rates, verify's battery times, mmap() costs in the guest
+bench: modules verify-bench bench-guest coccinelle ## speed targets (warm make, lab-check, a lab boot), harness rates, verify's battery times, mmap() costs in the guest, assistant times
 	@$(KENV) $(MAKE) -s -C tests bench BUILD=$(BUILD)/tests-bench KSRC="$$KSRC" KOBJ="$$KOBJ"
 	@PYTHONPATH=$(CURDIR)/scripts python3 -m kit.bench $(CURDIR) $(BUILD)/bench $(BENCH_REPEAT)
+	@$(KENV) . $(BUILD)/coccinelle.mk && export KSRC SPATCH && \
+		scripts/assistant-bench.sh $(BUILD)/assistant-bench
 
 # The in-guest benchmark: every example's before and after in one boot,
 # mmap() + first touch + munmap and each failed mmap() timed
@@ -248,7 +307,7 @@ verify-bench: kernel sparse ## make verify on every example pair: battery time p
 			$(notdir $(patsubst %/after/,%,$(d)))=$(dir $(d:/=))before:$(d)) >/dev/null || true
 	@python3 verify/bench.py $(BUILD)/verify-bench
 
-check: lint style kit-check tests docs-check upstream-docs-check upstream-check labs verify-check guided-check slides-check matrix-build ## every test: lint, style, grading layer, harness, docs, upstream doc and mm patches, labs, verify, guided labs, slides, kernel matrix build
+check: lint style kit-check tests docs-check upstream-docs-check upstream-check labs verify-check guided-check slides-check matrix-build assistant-check ## every test: lint, style, grading layer, harness, docs, upstream doc and mm patches, labs, verify, guided labs, slides, kernel matrix build, conversion assistant
 
 matrix: sparse checkers ## every variant on every served kernel: build, boot the labs, table (long)
 	@. $(BUILD)/sparse.mk && export SPARSE && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
