@@ -1,7 +1,6 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tests of the assistant's parser and renderers (no spatch needed)."""
 
-import os
 import unittest
 
 from kit import assistant as ma
