@@ -13,6 +13,8 @@
  * - vma_desc_test(), vma_desc_test_any(), vma_desc_test_all(),
  *   vma_desc_set_flags(), vma_desc_clear_flags() (7.1);
  * - vma_desc_size(), vma_desc_pages() (6.19), vma_desc_is_cow_mapping() (7.1);
+ * - mk_vma_flags() (7.1), as the vm_flags_t mask that calls such as
+ *   shmem_file_setup() take before 7.1;
  * - kzalloc_obj() (a macro: tested with #ifndef, so a stable release that
  *   took it, such as 6.12.107, keeps its own).
  *
@@ -129,6 +131,19 @@ static __always_inline vm_flags_t kit_compat_vm_flags(const vma_flag_t *bits,
 #define KIT_COMPAT_VM_FLAGS(...) \
 	kit_compat_vm_flags((const vma_flag_t[]){ __VA_ARGS__ }, \
 			    ARRAY_SIZE(((const vma_flag_t[]){ __VA_ARGS__ })))
+
+/**
+ * mk_vma_flags() - the flags of some VMA_*_BIT numbers
+ * @...: the bit numbers
+ *
+ * From 7.1 this builds a vma_flags_t, which the calls that take flags, such
+ * as shmem_file_setup(), take there. Before 7.1 those calls take a
+ * vm_flags_t mask, so this builds the mask; assigning it to a vma_flags_t
+ * fails to compile rather than losing bits.
+ *
+ * Return: the vm_flags_t mask with those bits set.
+ */
+#define mk_vma_flags(...)	KIT_COMPAT_VM_FLAGS(__VA_ARGS__)
 
 /**
  * vma_desc_test() - is a flag set in the descriptor?

@@ -33,7 +33,17 @@ static struct file *kit_swap_shmem;
  */
 static int kit_swap_mmap_prepare(struct vm_area_desc *desc)
 {
-	struct vm_area_desc shmem_desc;
+	struct vm_area_desc shmem_desc = {
+		.mm = desc->mm,
+		.file = kit_swap_shmem,
+		.start = desc->start,
+		.end = desc->end,
+		.pgoff = desc->pgoff,
+		.vm_file = kit_swap_shmem,
+		.page_prot = desc->page_prot,
+		.vm_ops = desc->vm_ops,
+		.private_data = desc->private_data,
+	};
 	int ret;
 
 	/* VMA_MAYSHARE: VMA_SHARED is cleared for an O_RDONLY descriptor. */
@@ -48,15 +58,16 @@ static int kit_swap_mmap_prepare(struct vm_area_desc *desc)
 	 * shmem's hook reads desc->file, the file being mmap()ed, which is
 	 * the device here: it gets a copy of the description in which the
 	 * shmem file is the one being mapped, and this hook keeps what shmem
-	 * chose (its vm_ops: shmem's fault handler, no action).
+	 * chose (its vm_ops: shmem's fault handler, no action). The copy is
+	 * built field by field, not assigned: up to 6.19 the descriptor's mm
+	 * and file are const members, which an assignment cannot write. The
+	 * flags stay out of it: shmem's hook reads desc->file and sets
+	 * vm_ops only (mm/shmem.c), and on 6.19 sparse refuses a copy of
+	 * vma_flags outside the flag helpers.
 	 */
-	shmem_desc = *desc;
-	shmem_desc.file = kit_swap_shmem;
-	shmem_desc.vm_file = kit_swap_shmem;
 	ret = vfs_mmap_prepare(kit_swap_shmem, &shmem_desc);
 	if (ret)
 		return ret;
-	desc->vma_flags = shmem_desc.vma_flags;
 	desc->vm_ops = shmem_desc.vm_ops;
 	desc->private_data = shmem_desc.private_data;
 

@@ -36,7 +36,17 @@ static struct file *kit_swap_inner;
  */
 static int kit_swap_mmap_prepare(struct vm_area_desc *desc)
 {
-	struct vm_area_desc shmem_desc;
+	struct vm_area_desc shmem_desc = {
+		.mm = desc->mm,
+		.file = kit_swap_shmem,
+		.start = desc->start,
+		.end = desc->end,
+		.pgoff = desc->pgoff,
+		.vm_file = kit_swap_shmem,
+		.page_prot = desc->page_prot,
+		.vm_ops = desc->vm_ops,
+		.private_data = desc->private_data,
+	};
 	int ret;
 
 	if (!vma_desc_test(desc, VMA_MAYSHARE_BIT))
@@ -45,13 +55,9 @@ static int kit_swap_mmap_prepare(struct vm_area_desc *desc)
 	    vma_desc_pages(desc) > KIT_SWAP_PAGES - desc->pgoff)
 		return -EINVAL;
 
-	shmem_desc = *desc;
-	shmem_desc.file = kit_swap_shmem;
-	shmem_desc.vm_file = kit_swap_shmem;
 	ret = vfs_mmap_prepare(kit_swap_shmem, &shmem_desc);
 	if (ret)
 		return ret;
-	desc->vma_flags = shmem_desc.vma_flags;
 	desc->vm_ops = shmem_desc.vm_ops;
 	desc->private_data = shmem_desc.private_data;
 	/* One reference handed over, as the hook's contract says. */
