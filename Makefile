@@ -196,11 +196,6 @@ assistant-full-check: source coccinelle ## classify the tree, compile every conv
 		compare --spatch "$$SPATCH" --old "$$old" --new "$$KSRC" \
 		--json $(BUILD)/upstream-compare-$(OLD_KVER).json
 
-labs: modules ## run every lab and print the verdict table
-	@rc=0; $(foreach l,$(LABS),$(call run_lab,$(l)) || rc=1;) \
-	$(KENV) echo "Lab kernel: Linux $$KVER, $$KOBJ"; \
-	scripts/verdict.sh $(addprefix $(BUILD)/labs/,$(LABS)) && [ $$rc = 0 ]
-
 lab: modules ## run one lab: make lab LAB=01-flags
 	@[ -n "$(LAB)" ] && [ -f labs/$(LAB)/lab.conf ] || \
 		{ echo "lab: set LAB to one of: $(LABS)"; exit 1; }
