@@ -529,8 +529,14 @@ static bool revoke_in_window(struct mapcheck *c)
 		return false;
 	tap_diag("%s: %d revoke inside the window, %lu samples, %.1f s",
 		 c->variant, hits, samples, now() - start);
+	/*
+	 * Whether a revoke lands in the window is up to the scheduler: on a
+	 * quiet host the window can be missed every time. The harness test
+	 * a_session_revoked_before_mapped_is_not_mapped revokes there for
+	 * certain, so a race not won here is a skip, not a verdict.
+	 */
 	return hits > 0 ||
-	       mc_fail(c, "no revoke landed between .mmap_prepare and ->mapped in %lu looks at the mapping process: no verdict",
+	       mc_skip(c, "no revoke landed between .mmap_prepare and ->mapped in %lu looks; the harness test a_session_revoked_before_mapped_is_not_mapped grades it",
 		       samples);
 }
 
