@@ -167,8 +167,7 @@ assistant-check: kernel sparse checkers coccinelle ## the assistant: its tests, 
 	@. $(BUILD)/coccinelle.mk && SPATCH="$$SPATCH" PYTHONPATH=$(CURDIR)/scripts python3 -m unittest -q kit.tests.spatch_fixtures
 	@$(ASSISTANT) verify Documentation/data/classify.json
 	@$(KENV) . $(BUILD)/sparse.mk && . $(BUILD)/coccinelle.mk && \
-		export KSRC KOBJ SPARSE SPATCH EXPECT_03_lock_abort="lock reference" \
-		EXPECT_05_swap_file="dispatch vma_escapes" && \
+		export KSRC KOBJ SPARSE SPATCH && \
 		scripts/assistant-check.sh $(BUILD)/assistant-check $(BUILD)/labs $(LABS)
 
 classify-data: coccinelle ## refresh Documentation/data/classify.json from the kit's tree

@@ -11,8 +11,8 @@
 # it, and lab-check.sh grades it: module build (W=1, sparse, -Werror),
 # checkpatch --strict and kernel-doc, the harness suites of the hand-written
 # after/ driver, and the lab's QEMU checker. A lab whose before driver the
-# assistant refuses passes only if the refusal names what EXPECT_<lab>
-# lists (lab name with - as _, e.g. EXPECT_03_lock_abort="lock reference").
+# assistant refuses passes only if the refusal names every word of the
+# lab's ASSISTANT_REFUSES (labs/<lab>/lab.conf, e.g. "lock reference").
 #
 # Environment: SPATCH, and KSRC, KOBJ, SPARSE as for lab-check.sh.
 # Prints one line per lab; exits 1 if any failed.
@@ -40,8 +40,8 @@ for lab in "$@"; do
 	# The untouched before driver, not the copy with TODO markers.
 	example=${lab#*-}
 	cp "$here"/examples/"$example"/before/*.c "$work/$copy"
-	var=EXPECT_${lab//-/_}
-	expect=${!var:-}
+	# shellcheck source=/dev/null # the lab's settings, KEY="value" lines
+	expect=$(ASSISTANT_REFUSES='' && . "$here/labs/$lab/lab.conf" && echo "$ASSISTANT_REFUSES")
 	PYTHONPATH="$here/scripts" python3 -m kit.assistant convert --spatch "$SPATCH" --apply \
 		"$work/$copy" >"$out/$lab/convert.diff" 2>"$out/$lab/convert.err"
 	conv=$?

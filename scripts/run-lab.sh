@@ -14,6 +14,8 @@
 #                  A variant whose checker passed a case with "# KNOWN <why>"
 #                  (mapcheck.h mc_known()) is graded KNOWN, and its matching
 #                  reports are kept apart as the defect's, not as failures.
+#   ASSISTANT_REFUSES  not used here: what make assistant-check expects the
+#                  conversion assistant's refusal of the before driver to name.
 # Files in LAB_DIR/guest/, if any, go to the guest's /lab/ too.
 # MODULE_DIR/<variant>/ holds the variant's one .ko. The logs go to
 # OUT_DIR/boot-N/ and the verdicts, graded by scripts/kit/labresult.py, to
