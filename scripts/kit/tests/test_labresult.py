@@ -4,6 +4,7 @@ meta.json with what run-lab.sh knew: variants, QEMU's exit, EXPECT_CAUGHT)."""
 
 import json
 import os
+import tempfile
 import unittest
 
 from kit import labcheck, labresult, verdict
@@ -55,6 +56,42 @@ class Verdicts(unittest.TestCase):
                                      "seconds": 1.0}], ["after"], 30)
         self.assertEqual(doc["variants"][0]["verdict"], "FAIL")
         self.assertIn("NOT caught", doc["variants"][0]["reason"])
+
+    def test_report_before_the_variant_ran_does_not_catch_it(self):
+        # A panic at boot, before the wrong-on-purpose variant began: the
+        # kernel reported something, but nothing about that variant.
+        with tempfile.TemporaryDirectory() as d:
+            with open(os.path.join(d, "console.log"), "w") as f:
+                f.write("[    0.900000] BUG: unable to handle page fault\n"
+                        "[    0.900100] Kernel panic - not syncing: Fatal exception\n")
+            with open(os.path.join(d, "ktap.log"), "w") as f:
+                f.write("KTAP version 1\n1..1\n")
+            doc = labresult.grade("x", [{"dir": d, "variants": ["naive"], "qemu_exit": 0,
+                                         "seconds": 1.0}], ["naive"], 30)
+        v = doc["variants"][0]
+        self.assertEqual(v["verdict"], "FAIL")
+        self.assertIn("never ran", v["reason"])
+
+    def test_report_between_variants_does_not_catch_the_next(self):
+        d = os.path.join(HERE, "lab-caught")
+        with open(os.path.join(d, "console.log")) as f:
+            console = f.read()
+        with open(os.path.join(d, "ktap.log")) as f:
+            ktap_text = f.read()
+        # Keep the variant's run but move its report to before it began.
+        lines = console.splitlines()
+        rep = [l for l in lines if labresult.REPORT.search(l)]
+        rest = [l for l in lines if not labresult.REPORT.search(l)]
+        with tempfile.TemporaryDirectory() as t:
+            with open(os.path.join(t, "console.log"), "w") as f:
+                f.write("\n".join(rep + rest) + "\n")
+            with open(os.path.join(t, "ktap.log"), "w") as f:
+                f.write(ktap_text)
+            doc = labresult.grade("x", [{"dir": t, "variants": ["naive"], "qemu_exit": 0,
+                                         "seconds": 1.0}], ["naive"], 30)
+        v = doc["variants"][0]
+        self.assertEqual(v["verdict"], "FAIL")
+        self.assertIn("NOT caught", v["reason"])
 
     def test_known_upstream_defect(self):
         v = by_name(grade("lab-known"))["after"]
