@@ -50,7 +50,8 @@ def work_dir(tmp, before_err):
 
 
 def collect(work):
-    args = types.SimpleNamespace(work=work, ksrc="/k", kver="7.3.4", series_hash="h",
+    args = types.SimpleNamespace(work=work, ksrc="/k", kver="7.3.4",
+                                 series_dir="kernel/upstream/mm", series_hash="h",
                                  seconds=1, kobj="/kobj", kernel_src="/s",
                                  kernel_seconds=0, kernel_built_at=0, started=1,
                                  kernel_failed=False)
