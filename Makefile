@@ -17,12 +17,16 @@ BENCH_GUEST_BOOTS ?= $(if $(filter 1,$(RECORD)),3,1)
 KIT_CACHE ?= $(or $(XDG_CACHE_HOME),$(HOME)/.cache)/mmap-prepare-kit
 export KIT_CACHE KSRC KVER QEMU_ACCEL LAB_TIMEOUT
 
+# Kernel patch series: one directory each under kernel/upstream/.
+UPSTREAM_SERIES := $(sort $(patsubst kernel/upstream/%/,%,$(wildcard kernel/upstream/*/)))
 # KERNEL=patched: modules and labs use the lab kernel built from the tree with
-# kernel/upstream/mm/ applied ("make upstream-check" builds it, and runs
-# first); their output goes to build/patched/, apart from the default one's.
+# kernel/upstream/$(SERIES)/ applied ("make upstream-check-$(SERIES)" builds
+# it, and runs first); their output goes to build/patched/$(SERIES)/, apart
+# from the default one's.
+SERIES ?= mm
 ifeq ($(KERNEL),patched)
-KOBJ_MK := $(BUILD)/kernel-obj-patched.mk
-OUT := $(BUILD)/patched
+KOBJ_MK := $(BUILD)/kernel-obj-patched-$(SERIES).mk
+OUT := $(BUILD)/patched/$(SERIES)
 else
 KOBJ_MK := $(BUILD)/kernel-obj.mk
 OUT := $(BUILD)
@@ -73,7 +77,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
 help: ## list the targets
-	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=auto|tcg|kvm LAB=name JOBS=n FORCE=1 KERNEL=patched):"
+	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=auto|tcg|kvm LAB=name JOBS=n FORCE=1 KERNEL=patched SERIES=name):"
 	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
 		sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 16
 	@echo "Labs: $(LABS)"
@@ -90,7 +94,7 @@ served-kernels: deps ## list the kernel series the Debian mirror serves (for KVE
 	@APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh --served
 
 ifeq ($(KERNEL),patched)
-kernel: upstream-check
+kernel: upstream-check-$(SERIES)
 else
 kernel: source ## build the lab kernel once per version + config fragment
 	@. $(BUILD)/kernel-source.mk && \
@@ -260,10 +264,19 @@ case-studies: source kit-check ## real handlers (packet_mmap): patched KASAN ker
 upstream-docs-check: source ## apply Documentation/upstream/*.patch to the kernel and build its docs
 	@$(MAKE) -s -C Documentation upstream-docs-check BUILD=$(BUILD)
 
-upstream-check: source ## kernel/upstream/mm/ on a copy of the kernel: vma tests, checkpatch, patched lab kernel
+# Every series, one after the other (each may build a kernel), all of them
+# even when one fails.
+upstream-check: source ## each kernel/upstream/*/ series on a copy of the kernel: vma tests, checkpatch, patched lab kernel
+	@rc=0; for s in $(UPSTREAM_SERIES); do \
+		$(MAKE) --no-print-directory upstream-check-$$s || rc=1; done; exit $$rc
+
+# One series (upstream-check-mm, ...): results in build/upstream-check/NAME/
+# and NAME.json, its lab kernel's KOBJ in build/kernel-obj-patched-NAME.mk.
+upstream-check-%: source
+	@test -d kernel/upstream/$* || { echo "make: no series kernel/upstream/$*/ (series: $(UPSTREAM_SERIES))"; exit 1; }
 	@. $(BUILD)/kernel-source.mk && scripts/upstream-check.sh "$$KSRC" "$$KVER" \
-		kernel/upstream/mm kernel/lab.config "$(KIT_CACHE)" $(BUILD)/upstream-check \
-		$(BUILD)/upstream-check.json $(BUILD)/kernel-obj-patched.mk
+		kernel/upstream/$* kernel/lab.config "$(KIT_CACHE)" $(BUILD)/upstream-check/$* \
+		$(BUILD)/upstream-check/$*.json $(BUILD)/kernel-obj-patched-$*.mk
 
 slides: deps ## build the talk's slides: build/slides/index.html and slides.pdf
 	@command -v npm >/dev/null || scripts/deps.sh npm

@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Check the mm patch series in kernel/upstream/mm/ against the kernel tree:
-# it applies, the kernel's own userland VMA tests (tools/testing/vma) fail
-# without the fixes and pass with them, checkpatch --strict is clean, and a
-# lab kernel builds from the patched tree.
+# Check one kernel patch series (a directory of kernel/upstream/, named NAME
+# here) against the kernel tree: it applies, the kernel's own userland VMA
+# tests (tools/testing/vma) fail without its kernel changes and pass with
+# them, checkpatch --strict is clean, and a lab kernel builds from the
+# patched tree.
 #
 #   upstream-check.sh KSRC KVER SERIES_DIR FRAGMENT CACHE WORK JSON KOBJ_MK
 #
@@ -15,8 +16,8 @@
 # directories the test build writes in are real copies, so no write can
 # reach KSRC through a shared inode. The lab kernel needs its source tree as
 # long as its object tree lives, so that copy goes to
-# CACHE/src/<tree>+mm-<series hash>, and build-kernel.sh builds it as kernel
-# version "KVER+mm-<hash of the series' diffs>": changed code gets a new
+# CACHE/src/<tree>+NAME-<series hash>, and build-kernel.sh builds it as kernel
+# version "KVER+NAME-<hash of the series' diffs>": changed code gets a new
 # kernel, unchanged code is taken from the cache. KOBJ_MK gets "KOBJ=..." of that
 # kernel (what "make lab KERNEL=patched" boots).
 #
@@ -36,7 +37,9 @@ die() {
 
 [ -x "$ksrc/scripts/checkpatch.pl" ] && [ -d "$ksrc/tools/testing/vma" ] ||
 	die "$ksrc has no scripts/checkpatch.pl or tools/testing/vma." "Run 'make source' first."
+series_dir=$series
 series=$(cd "$series" && pwd)
+name=${series##*/}
 patches=()
 for p in "$series"/[0-9][0-9][0-9][0-9]-*.patch; do
 	case ${p##*/} in 0000-*) continue ;; esac
@@ -48,7 +51,7 @@ done
 hash=$(for p in "${patches[@]}"; do sed -n '/^diff --git /,/^-- $/p' "$p"; done |
 	sha256sum | cut -c1-12)
 rm -rf "$work"
-mkdir -p "$work"
+mkdir -p "$work" "$(dirname "$json")"
 printf '%s\n' "${patches[@]}" >"$work/series"
 
 # git apply as a stricter patch(1): no fuzz, and --include to take the tests
@@ -162,7 +165,7 @@ done
 
 kernel_args=()
 if [ $ok = 1 ]; then
-	psrc=$cache/src/$(basename "$ksrc")+mm-$hash
+	psrc=$cache/src/$(basename "$ksrc")+$name-$hash
 	mkdir -p "$cache/src"
 	exec 8>"$psrc.lock"
 	flock 8
@@ -175,7 +178,7 @@ if [ $ok = 1 ]; then
 		touch "$psrc/.kit-patched"
 	fi
 	kstart=$(date +%s)
-	if "$here/build-kernel.sh" "$psrc" "$kver+mm-$hash" "$fragment" "$cache" "$kobj_mk"; then
+	if "$here/build-kernel.sh" "$psrc" "$kver+$name-$hash" "$fragment" "$cache" "$kobj_mk"; then
 		# shellcheck source=/dev/null # KOBJ=, written by build-kernel.sh
 		. "$kobj_mk"
 		kernel_args=(--kobj "$KOBJ" --kernel-src "$psrc"
@@ -189,7 +192,7 @@ if [ $ok = 1 ]; then
 fi
 
 PYTHONPATH=$here python3 -m kit.upstreamcheck collect --work "$work" --ksrc "$ksrc" --kver "$kver" \
-	--series-hash "$hash" --seconds $(($(date +%s) - start)) "${kernel_args[@]}" >"$json"
+	--series-dir "$series_dir" --series-hash "$hash" --seconds $(($(date +%s) - start)) "${kernel_args[@]}" >"$json"
 rc=$?
 PYTHONPATH=$here python3 -m kit.upstreamcheck table "$json"
 exit $rc

@@ -2,7 +2,7 @@
 """Turn what upstream-check.sh left in its work directory into one JSON
 result, and print the table of such a result.
 
-  python3 -m kit.upstreamcheck collect --work DIR --ksrc K --kver V --series-hash H
+  python3 -m kit.upstreamcheck collect --work DIR --ksrc K --kver V --series-dir D --series-hash H
                                        --seconds S [kernel options] > result.json
   python3 -m kit.upstreamcheck table result.json
 
@@ -147,7 +147,7 @@ def collect(args):
 
     result = {
         'kernel': {'version': args.kver, 'source': args.ksrc},
-        'series': {'hash': args.series_hash, 'patches': patches},
+        'series': {'dir': args.series_dir, 'hash': args.series_hash, 'patches': patches},
         'vma_tests': {'before': before['run'], 'after': after['run']},
         'lab_kernel': kernel,
         'seconds': args.seconds,
@@ -162,7 +162,7 @@ def collect(args):
 def table(args):
     with open(args.json, encoding='utf-8') as f:
         r = json.load(f)
-    print(f"\nLinux {r['kernel']['version']} + kernel/upstream/mm "
+    print(f"\nLinux {r['kernel']['version']} + {r['series']['dir']} "
           f"(series {r['series']['hash']})")
     print(f"{'PATCH':<6} {'CHECKPATCH':<10} {'TESTS':<5} {'FAIL BEFORE':<11} "
           f"{'PASS AFTER':<10} SUBJECT")
@@ -197,6 +197,7 @@ def main():
     c.add_argument('--work', required=True)
     c.add_argument('--ksrc', required=True)
     c.add_argument('--kver', required=True)
+    c.add_argument('--series-dir', required=True)
     c.add_argument('--series-hash', required=True)
     c.add_argument('--seconds', type=int, required=True)
     c.add_argument('--kobj')

@@ -49,8 +49,9 @@ def work_dir(tmp, before_err):
     return os.path.join(tmp, "work")
 
 
-def collect(work):
-    args = types.SimpleNamespace(work=work, ksrc="/k", kver="7.3.4", series_hash="h",
+def collect(work, series_dir="kernel/upstream/mm"):
+    args = types.SimpleNamespace(work=work, ksrc="/k", kver="7.3.4",
+                                 series_dir=series_dir, series_hash="h",
                                  seconds=1, kobj="/kobj", kernel_src="/s",
                                  kernel_seconds=0, kernel_built_at=0, started=1,
                                  kernel_failed=False)
@@ -92,3 +93,16 @@ class Collect(unittest.TestCase):
                       "without it", r["problems"])
         self.assertIn("tests that were there before fail with the new tests alone: "
                       "some_old_test", r["problems"])
+
+    def test_the_table_names_the_series_directory(self):
+        with tempfile.TemporaryDirectory() as tmp:
+            _, r = collect(work_dir(tmp, "Test mmap_region_swap_file_merge FAILED\n"),
+                           "kernel/upstream/mmap-release")
+            path = os.path.join(tmp, "r.json")
+            write(path, json.dumps(r))
+            buf = io.StringIO()
+            with contextlib.redirect_stdout(buf):
+                uc.table(types.SimpleNamespace(json=path))
+        self.assertEqual(r["series"]["dir"], "kernel/upstream/mmap-release")
+        self.assertIn("Linux 7.3.4 + kernel/upstream/mmap-release (series h)",
+                      buf.getvalue())
