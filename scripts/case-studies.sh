@@ -12,7 +12,8 @@
 #      tree is never written); a study whose case.conf sets SERIES="name..."
 #      builds on kernel/upstream/<name>/, applied first, in order;
 #   2. build that tree with kernel/lab.config plus the study's kernel.config
-#      through scripts/build-kernel.sh, cached as <KVER>+<study>-<patch hash>;
+#      through scripts/build-kernel.sh, cached as <KVER>+<study> (one build per
+#      study, continued when the patch changes);
 #   3. boot it once per candidate of the study's case.conf, the static
 #      checker (check.c) choosing the candidate and driving the subsystem;
 #   4. scripts/kit/casestudies.py turns the boots' logs into OUT_DIR/results.json
@@ -52,7 +53,7 @@ fi
 # are made apart, in TREE.stage, and copied in only where they differ from
 # what the tree holds (files the previous patch touched and this one does
 # not go back to KSRC's), so that an unchanged file keeps its time stamp and
-# the build moved by seed_build() recompiles only what changed. A file is
+# the study's kernel build (study_build()) recompiles only what changed. A file is
 # replaced by rename, never written through a link into KSRC.
 fresh_tree=0
 patched_tree() {
@@ -94,22 +95,28 @@ patched_tree() {
 	echo "$phash" >"$tree/.kit-patched"
 }
 
-# Iterating on a study's patch: its newest earlier build, made from the same
-# tree path with the same fragment, moves to the new patch's cache name
-# without its "built" mark, so that build-kernel.sh continues it
-# incrementally instead of starting over (a KASAN build takes about 25 min).
-seed_build() {
-	local name=$1 tree=$2 fhash new prev
-	fhash=$(sha256sum <"$sout/kernel.config" | cut -c1-12)
-	new=$cache/kernel/$name-$fhash
-	[ "$fresh_tree" = 0 ] && [ ! -d "$new" ] || return 0
-	for prev in $(ls -td "$cache/kernel/$kver+$study-"*"-$fhash" 2>/dev/null); do
-		[ "$(readlink -f "$prev/source")" = "$(readlink -f "$tree")" ] || continue
-		flock "$prev.lock" mv "$prev" "$new"
-		rm -f "$new/.kit-built"
-		echo "case-studies: continuing the build of $(basename "$prev") as $(basename "$new")"
-		return 0
-	done
+# A study has one kernel build per fragment, CACHE/kernel/<KVER>+<study>-<hash
+# of the fragment>, which keeps its path: Kbuild rebuilds objtool, and with
+# it every object, when its object tree moves. A build marks the patch it
+# was made from; a new patch drops the "built" mark, so that build-kernel.sh
+# continues the build and recompiles only what the patch changed (the files
+# patched_tree() replaced are newer than their objects).
+study_build() {
+	local name=$1 phash=$2 kobj
+	kobj=$cache/kernel/$name-$(sha256sum <"$sout/kernel.config" | cut -c1-12)
+	if [ -d "$kobj" ] && [ "$(cat "$kobj/.kit-study-patch" 2>/dev/null)" != "$phash" ]; then
+		# A new tree says nothing about what the build's old patch touched.
+		if [ "$fresh_tree" = 1 ]; then
+			echo "case-studies: $study's tree is new; building its kernel afresh in $kobj"
+			rm -rf "$kobj"
+		else
+			echo "case-studies: $study's patch changed; continuing its kernel build in $kobj"
+			rm -f "$kobj/.kit-built"
+		fi
+	fi
+	"$here/scripts/build-kernel.sh" "$tree" "$name" "$sout/kernel.config" \
+		"$cache" "$sout/kernel-obj.mk"
+	echo "$phash" >"$kobj/.kit-study-patch"
 }
 
 # The patches of the series a study builds on (SERIES= in its case.conf):
@@ -149,10 +156,8 @@ for study in "${studies[@]}"; do
 	patched_tree "$sout/study.patch" "$tree" "$phash"
 
 	cat "$here/kernel/lab.config" "$sdir/kernel.config" >"$sout/kernel.config"
-	seed_build "$kver+$study-$phash" "$tree"
 	kstart=$(date +%s)
-	"$here/scripts/build-kernel.sh" "$tree" "$kver+$study-$phash" "$sout/kernel.config" \
-		"$cache" "$sout/kernel-obj.mk"
+	study_build "$kver+$study" "$phash"
 	echo "KERNEL_SECONDS=$(($(date +%s) - kstart))" >>"$sout/kernel-obj.mk"
 	. "$sout/kernel-obj.mk"
 
