@@ -6,7 +6,7 @@
  * them, IORING_REGISTER_RESIZE_RINGS and a provided buffer ring mapped at
  * IORING_OFF_PBUF_RING. Raw system calls, no liburing.
  *
- * Usage: check CANDIDATE    (legacy, B, C or D; see variants.patch)
+ * Usage: check CANDIDATE    (legacy, B, C, D or E; see variants.patch)
  *
  * The candidate is chosen by writing its number to io_uring's mmap_variant
  * parameter, which the patched kernel reads when a ring is set up. One TAP
