@@ -12,8 +12,8 @@
 #      tree is never written); a study whose case.conf sets SERIES="name..."
 #      builds on kernel/upstream/<name>/, applied first, in order;
 #   2. build that tree with kernel/lab.config plus the study's kernel.config
-#      through scripts/build-kernel.sh, cached as <KVER>+<study> (one build per
-#      study, continued when the patch changes);
+#      through scripts/build-kernel.sh, cached as <KVER>+<study>, stamped
+#      with the patch hash: a changed patch continues that build;
 #   3. boot it once per candidate of the study's case.conf, the static
 #      checker (check.c) choosing the candidate and driving the subsystem;
 #   4. scripts/kit/casestudies.py turns the boots' logs into OUT_DIR/results.json
@@ -53,8 +53,10 @@ fi
 # are made apart, in TREE.stage, and copied in only where they differ from
 # what the tree holds (files the previous patch touched and this one does
 # not go back to KSRC's), so that an unchanged file keeps its time stamp and
-# the study's kernel build (study_build()) recompiles only what changed. A file is
-# replaced by rename, never written through a link into KSRC.
+# the study's build, continued by build-kernel.sh, recompiles only what
+# changed (a series that touches mm.h then costs nothing on a change of
+# variants.patch). A file is replaced by rename, never written through a
+# link into KSRC.
 fresh_tree=0
 patched_tree() {
 	local patch=$1 tree=$2 phash=$3 stage=$2.stage f src
@@ -95,30 +97,6 @@ patched_tree() {
 	echo "$phash" >"$tree/.kit-patched"
 }
 
-# A study has one kernel build per fragment, CACHE/kernel/<KVER>+<study>-<hash
-# of the fragment>, which keeps its path: Kbuild rebuilds objtool, and with
-# it every object, when its object tree moves. A build marks the patch it
-# was made from; a new patch drops the "built" mark, so that build-kernel.sh
-# continues the build and recompiles only what the patch changed (the files
-# patched_tree() replaced are newer than their objects).
-study_build() {
-	local name=$1 phash=$2 kobj
-	kobj=$cache/kernel/$name-$(sha256sum <"$sout/kernel.config" | cut -c1-12)
-	if [ -d "$kobj" ] && [ "$(cat "$kobj/.kit-study-patch" 2>/dev/null)" != "$phash" ]; then
-		# A new tree says nothing about what the build's old patch touched.
-		if [ "$fresh_tree" = 1 ]; then
-			echo "case-studies: $study's tree is new; building its kernel afresh in $kobj"
-			rm -rf "$kobj"
-		else
-			echo "case-studies: $study's patch changed; continuing its kernel build in $kobj"
-			rm -f "$kobj/.kit-built"
-		fi
-	fi
-	"$here/scripts/build-kernel.sh" "$tree" "$name" "$sout/kernel.config" \
-		"$cache" "$sout/kernel-obj.mk"
-	echo "$phash" >"$kobj/.kit-study-patch"
-}
-
 # The patches of the series a study builds on (SERIES= in its case.conf):
 # kernel/upstream/<name>/NNNN-*.patch without the cover letter, in order.
 series_patches() {
@@ -157,11 +135,14 @@ for study in "${studies[@]}"; do
 
 	cat "$here/kernel/lab.config" "$sdir/kernel.config" >"$sout/kernel.config"
 	kstart=$(date +%s)
-	study_build "$kver+$study" "$phash"
+	KERNEL_STAMP=$phash KERNEL_FRESH=$fresh_tree \
+		"$here/scripts/build-kernel.sh" "$tree" "$kver+$study" "$sout/kernel.config" \
+		"$cache" "$sout/kernel-obj.mk"
 	echo "KERNEL_SECONDS=$(($(date +%s) - kstart))" >>"$sout/kernel-obj.mk"
 	. "$sout/kernel-obj.mk"
 
 	gcc -static -O2 -pthread -Wall -Wextra -Werror -I"$here/labs/common" \
+		-I"$here/case-studies/common" \
 		-o "$sout/check" "$sdir/check.c" ||
 		die "$sdir/check.c does not build."
 

@@ -21,6 +21,7 @@
 #include <time.h>
 
 #include "mapcheck.h"
+#include "cscheck.h"
 
 /* Newer than some distributions' uapi headers; values from Linux 7.3. */
 #ifndef IORING_OFF_PBUF_RING
@@ -393,67 +394,44 @@ out:
 	return ok;
 }
 
+/* The fail-nth drill's object: a new ring, or -1 with the reason. */
+static int drill_ring(struct mapcheck *m)
+{
+	struct ring r;
+	int err = ring_setup(&r, 8, 16);
+
+	if (err)
+		mc_fail(m, "io_uring_setup: %s", mc_errname(err));
+	return err ? -1 : r.fd;
+}
+
+static void *drill_map(int fd)
+{
+	return map_at(fd, pg, IORING_OFF_SQ_RING);
+}
+
+/* The ring's creator resizes it: 0 or the errno. */
+static int drill_resize(int fd)
+{
+	struct ring r = { .fd = fd };
+
+	return ring_resize(&r, 16, 32);
+}
+
 /*
- * The fail-nth drill: mmap() of the SQ ring with its Nth slab allocation
- * failed, N = 1, 2, ... until one completes without reaching it. A failed
- * mmap() leaves no mapping; anything a candidate took for it and did not
- * give back shows in the kmemleak scan after the checker. The ring must
- * still carry a NOP afterwards.
+ * The fail-nth drill through mmap() of the SQ ring; after each step the
+ * ring must still resize. Whatever a failed mmap() left allocated shows in
+ * the kmemleak scan that follows the checker.
  */
 static bool fail_nth(struct mapcheck *m)
 {
-	char seq[1024] = "", buf[32];
-	bool fired = true, ok = true;
-	size_t slen = 0;
-	int n, nth, err;
-	struct ring r;
-	void *p;
+	const struct cs_drill d = {
+		.make = drill_ring, .map = drill_map, .len = pg,
+		.settle = drill_resize, .settle_what = "resizing the ring",
+		.count = "hold on the ring",
+	};
 
-	err = ring_setup(&r, 8, 16);
-	if (err)
-		return mc_fail(m, "io_uring_setup: %s", mc_errname(err));
-	ring_lengths(&r);
-	if (!mc_knob(MC_FAILSLAB "ignore-gfp-wait", "N")) {
-		close(r.fd);
-		return mc_fail(m, "cannot set %signore-gfp-wait: %s",
-			       MC_FAILSLAB, strerror(errno));
-	}
-	nth = open(MC_FAIL_NTH, O_RDWR | O_CLOEXEC);
-	if (nth < 0) {
-		close(r.fd);
-		return mc_fail(m, "%s: %s", MC_FAIL_NTH, strerror(errno));
-	}
-	for (n = 1; ok && fired && n <= MC_NTH_MAX; n++) {
-		snprintf(buf, sizeof(buf), "%d", n);
-		if (pwrite(nth, buf, strlen(buf), 0) < 0) {
-			ok = mc_fail(m, "writing %s: %s", MC_FAIL_NTH,
-				     strerror(errno));
-			break;
-		}
-		p = mmap(NULL, r.sq_len, PROT_READ | PROT_WRITE, MAP_SHARED,
-			 r.fd, IORING_OFF_SQ_RING);
-		err = p == MAP_FAILED ? errno : 0;
-		memset(buf, 0, sizeof(buf));
-		fired = pread(nth, buf, sizeof(buf) - 1, 0) > 0 && atoi(buf) == 0;
-		if (pwrite(nth, "0", 1, 0) != 1)
-			ok = mc_fail(m, "resetting %s: %s", MC_FAIL_NTH,
-				     strerror(errno));
-		if (slen < sizeof(seq))
-			slen += snprintf(seq + slen, sizeof(seq) - slen, "%s%d %s",
-					 n > 1 ? ", " : "", n, mc_errname(err));
-		if (p != MAP_FAILED)
-			munmap(p, r.sq_len);
-	}
-	close(nth);
-	mc_knob(MC_FAILSLAB "ignore-gfp-wait", "Y");
-	tap_diag("%s: fail-nth sweep (N errno): %s", m->variant, seq);
-	if (ok && fired)
-		ok = mc_fail(m, "mmap() still reached its %d-th allocation",
-			     MC_NTH_MAX);
-	if (ok)
-		ok = ring_map(m, &r) && ring_nop(m, &r, NOP_TAG + 3);
-	ring_close(&r);
-	return ok;
+	return cs_fail_nth(m, &d);
 }
 
 /* --- The race driver: ring resize against mmap() of the rings. */
@@ -570,7 +548,7 @@ static const struct {
 	{ refusals, "mmap() at an unknown offset, of an unregistered buffer ring or short of the SQEs fails" },
 	{ resize_semantics, "after IORING_REGISTER_RESIZE_RINGS a new mmap() shows the new ring, an old one the old ring" },
 	{ pbuf_ring, "a provided buffer ring's mapping outlives its unregistration" },
-	{ fail_nth, "fail-nth in mmap(): every failure clean, the ring still works" },
+	{ fail_nth, "fail-nth in mmap(): every failure clean, the ring still resizes" },
 	{ race, "ring resize against mmap(): every mapping shows a ring" },
 };
 
@@ -578,22 +556,9 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = mc_guard_handler };
 	struct mapcheck m = { 0 };
-	char num[4];
 	size_t i;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s CANDIDATE (legacy, B, C, D or E)\n",
-			argv[0]);
-		return 2;
-	}
-	for (i = 0; i < ARRAY_SIZE(candidates); i++)
-		if (!strcmp(argv[1], candidates[i]))
-			break;
-	if (i == ARRAY_SIZE(candidates)) {
-		fprintf(stderr, "%s: unknown candidate %s (legacy, B, C, D or E)\n",
-			argv[0], argv[1]);
-		return 2;
-	}
+	i = cs_candidate(argc, argv, candidates, ARRAY_SIZE(candidates));
 	m.variant = argv[1];
 	pg = m.pg = sysconf(_SC_PAGESIZE);
 	sigemptyset(&sa.sa_mask);
@@ -601,11 +566,7 @@ int main(int argc, char **argv)
 	sigaction(SIGSEGV, &sa, NULL);
 
 	tap_plan(ARRAY_SIZE(cases));
-	snprintf(num, sizeof(num), "%zu", i);
-	if (!mc_knob(VARIANT_PARAM, num))
-		tap_bail("cannot write %s: %s; is this the case-study kernel (variants.patch)?",
-			 VARIANT_PARAM, strerror(errno));
-	tap_diag("%s: io_uring mmap_variant=%s", m.variant, num);
+	cs_select(VARIANT_PARAM, i, m.variant);
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		mc_report(&m, cases[i].what, cases[i].run(&m));
 	return tap_done();
