@@ -445,14 +445,6 @@ struct race {
 	__u32 seen;
 };
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec / 1e9;
-}
-
 /*
  * Map the first page of the SQ ring over and over, and read its entry
  * count: always one of the two sizes the resizer alternates between.
@@ -486,7 +478,7 @@ static void *mapper(void *arg)
 static bool race_child(struct mapcheck *m, const void *arg)
 {
 	struct race r = { 0 };
-	double end = now() + RACE_SECS;
+	time_t end = time(NULL) + RACE_SECS;
 	struct ring ring;
 	unsigned int i = 0;
 	pthread_t t;
@@ -500,7 +492,7 @@ static bool race_child(struct mapcheck *m, const void *arg)
 	r.p = ring.p;
 	if (pthread_create(&t, NULL, mapper, &r))
 		return mc_fail(m, "pthread_create failed");
-	while (now() < end && r.maps + r.map_err < RACE_MAX) {
+	while (time(NULL) < end && r.maps + r.map_err < RACE_MAX) {
 		err = i++ % 2 ? ring_resize(&ring, 8, 16) : ring_resize(&ring, 16, 32);
 		if (err)
 			r.resize_err++, r.err = err;
