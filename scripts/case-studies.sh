@@ -7,11 +7,13 @@
 #   case-studies.sh KSRC KVER CACHE OUT_DIR [STUDY...]
 #
 # For each study (a directory case-studies/<study>/, default all of them):
-#   1. copy KSRC to OUT_DIR/<study>/linux-<patch hash> as hard links, break
-#      the links of the files the study's variants.patch touches, apply it
-#      (the cached tree is never written);
+#   1. copy KSRC to OUT_DIR/<study>/linux as hard links, break the links of
+#      the files the study's variants.patch touches, apply it (the cached
+#      tree is never written); a study whose case.conf sets SERIES="name..."
+#      builds on kernel/upstream/<name>/, applied first, in order;
 #   2. build that tree with kernel/lab.config plus the study's kernel.config
-#      through scripts/build-kernel.sh, cached as <KVER>+<study>-<patch hash>;
+#      through scripts/build-kernel.sh, cached as <KVER>+<study>, stamped
+#      with the patch hash: a changed patch continues that build;
 #   3. boot it once per candidate of the study's case.conf, the static
 #      checker (check.c) choosing the candidate and driving the subsystem;
 #   4. scripts/kit/casestudies.py turns the boots' logs into OUT_DIR/results.json
@@ -46,22 +48,71 @@ if [ ${#studies[@]} -eq 0 ]; then
 	for d in "$here"/case-studies/*/case.conf; do studies+=("$(basename "$(dirname "$d")")"); done
 fi
 
-# A patched copy of the tree; hard links except for the patched files.
+# The study's patched copy of the tree, hard links except for the files the
+# patch touches. Its path does not change with the patch: the patched files
+# are made apart, in TREE.stage, and copied in only where they differ from
+# what the tree holds (files the previous patch touched and this one does
+# not go back to KSRC's), so that an unchanged file keeps its time stamp and
+# the study's build, continued by build-kernel.sh, recompiles only what
+# changed (a series that touches mm.h then costs nothing on a change of
+# variants.patch). A file is replaced by rename, never written through a
+# link into KSRC.
+fresh_tree=0
 patched_tree() {
-	local patch=$1 tree=$2 tmp=$2.tmp f
-	[ -f "$tree/.kit-patched" ] && return 0
-	rm -rf "$tmp"
-	mkdir -p "$(dirname "$tmp")"
-	cp -al "$ksrc" "$tmp"
-	for f in $(sed -n 's|^+++ b/||p' "$patch"); do
-		[ -f "$tmp/$f" ] && cp --remove-destination "$ksrc/$f" "$tmp/$f"
+	local patch=$1 tree=$2 phash=$3 stage=$2.stage f src
+	[ "$(cat "$tree/.kit-patched" 2>/dev/null)" = "$phash" ] && return 0
+	if [ ! -f "$tree/.kit-files" ]; then
+		rm -rf "$tree"
+		mkdir -p "$(dirname "$tree")"
+		cp -al "$ksrc" "$tree"
+		: >"$tree/.kit-files"
+		fresh_tree=1
+	fi
+	rm -f "$tree/.kit-patched"
+	rm -rf "$stage"
+	mkdir -p "$stage"
+	sed -n 's|^+++ b/||p' "$patch" | sort -u >"$stage.files"
+	for f in $(cat "$stage.files"); do
+		[ ! -f "$ksrc/$f" ] || { mkdir -p "$(dirname "$stage/$f")" && cp "$ksrc/$f" "$stage/$f"; }
 	done
-	patch -s -p1 -d "$tmp" --no-backup-if-mismatch <"$patch" ||
+	patch -s -p1 -d "$stage" --no-backup-if-mismatch <"$patch" ||
 		die "$patch does not apply to $ksrc (Linux $kver)." \
 			"Rebase the study's patch on this kernel, or pick KVER= the study was written for."
-	touch "$tmp/.kit-patched"
-	rm -rf "$tree"
-	mv "$tmp" "$tree"
+	for f in $(sort -u "$tree/.kit-files" "$stage.files"); do
+		if [ -f "$stage/$f" ]; then
+			src=$stage/$f
+		elif [ -f "$ksrc/$f" ]; then
+			src=$ksrc/$f
+		else
+			rm -f "$tree/$f"
+			continue
+		fi
+		cmp -s "$src" "$tree/$f" && continue
+		mkdir -p "$(dirname "$tree/$f")"
+		cp "$src" "$tree/$f.kit-new"
+		mv -f "$tree/$f.kit-new" "$tree/$f"
+	done
+	mv "$stage.files" "$tree/.kit-files"
+	rm -rf "$stage"
+	echo "$phash" >"$tree/.kit-patched"
+}
+
+# The patches of the series a study builds on (SERIES= in its case.conf):
+# kernel/upstream/<name>/NNNN-*.patch without the cover letter, in order.
+series_patches() {
+	local study=$1 name p n
+	shift
+	for name in "$@"; do
+		n=0
+		for p in "$here/kernel/upstream/$name"/[0-9][0-9][0-9][0-9]-*.patch; do
+			case ${p##*/} in 0000-*) continue ;; esac
+			[ -f "$p" ] || continue
+			echo "$p"
+			n=$((n + 1))
+		done
+		[ "$n" -gt 0 ] || die "$study builds on the series $name, but kernel/upstream/$name/ has no patches." \
+			"Restore the series from git, or drop $name from SERIES= in case-studies/$study/case.conf."
+	done
 }
 
 rc=0
@@ -69,23 +120,29 @@ boots=()
 for study in "${studies[@]}"; do
 	sdir=$here/case-studies/$study
 	[ -f "$sdir/case.conf" ] || die "no case study $study (no $sdir/case.conf)."
-	CANDIDATES='' CHECK_ARGS=''
+	CANDIDATES='' CHECK_ARGS='' SERIES=''
 	. "$sdir/case.conf"
 	sout=$out/$study
 	mkdir -p "$sout"
 
-	phash=$(sha256sum <"$sdir/variants.patch" | cut -c1-12)
-	tree=$sout/linux-$phash
-	patched_tree "$sdir/variants.patch" "$tree"
+	series_patches "$study" $SERIES >"$sout/series"
+	# shellcheck disable=SC2046 # one patch file per line, no blanks
+	cat $(cat "$sout/series") "$sdir/variants.patch" >"$sout/study.patch"
+	phash=$(sha256sum <"$sout/study.patch" | cut -c1-12)
+	tree=$sout/linux
+	fresh_tree=0
+	patched_tree "$sout/study.patch" "$tree" "$phash"
 
 	cat "$here/kernel/lab.config" "$sdir/kernel.config" >"$sout/kernel.config"
 	kstart=$(date +%s)
-	"$here/scripts/build-kernel.sh" "$tree" "$kver+$study-$phash" "$sout/kernel.config" \
+	KERNEL_STAMP=$phash KERNEL_FRESH=$fresh_tree \
+		"$here/scripts/build-kernel.sh" "$tree" "$kver+$study" "$sout/kernel.config" \
 		"$cache" "$sout/kernel-obj.mk"
 	echo "KERNEL_SECONDS=$(($(date +%s) - kstart))" >>"$sout/kernel-obj.mk"
 	. "$sout/kernel-obj.mk"
 
 	gcc -static -O2 -pthread -Wall -Wextra -Werror -I"$here/labs/common" \
+		-I"$here/case-studies/common" \
 		-o "$sout/check" "$sdir/check.c" ||
 		die "$sdir/check.c does not build."
 
