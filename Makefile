@@ -302,7 +302,7 @@ verify-bench: kernel sparse ## make verify on every example pair: battery time p
 			$(notdir $(patsubst %/after/,%,$(d)))=$(dir $(d:/=))before:$(d)) >/dev/null || true
 	@python3 verify/bench.py $(BUILD)/verify-bench
 
-check: lint style kit-check tests staged-docs-check staged-upstream-docs-check staged-upstream-check labs staged-verify-check staged-guided-check staged-slides-check matrix-build staged-assistant-check ## every test: lint, style, grading layer, harness, docs, upstream doc and mm patches, labs, verify, guided labs, slides, kernel matrix build, conversion assistant
+check: staged-lint staged-style staged-kit-check staged-tests staged-docs-check staged-upstream-docs-check staged-upstream-check labs staged-verify-check staged-guided-check staged-slides-check matrix-build staged-assistant-check ## every test: lint, style, grading layer, harness, docs, upstream doc and mm patches, labs, verify, guided labs, slides, kernel matrix build, conversion assistant
 
 # "make" and "make check" run a long stage again only when one of its
 # inputs changed (scripts/kit/stage.py; the labs do so in run-lab.sh): the
@@ -311,6 +311,10 @@ check: lint style kit-check tests staged-docs-check staged-upstream-docs-check s
 # Debian packages, the variables below and those of the command line.
 # FRESH=1 runs every stage; "make <stage>" always runs it.
 STAGE_VARS := KERNEL KSRC KVER QEMU_ACCEL LAB_TIMEOUT LAB_STALL OLD_KVER
+STAGE_MK_lint :=
+STAGE_MK_style := kernel-source
+STAGE_MK_kit-check := kernel-source
+STAGE_MK_tests := kernel-source $(basename $(notdir $(KOBJ_MK)))
 STAGE_MK_htmldocs := kernel-source
 STAGE_MK_docs-check := kernel-source
 STAGE_MK_upstream-docs-check := kernel-source
