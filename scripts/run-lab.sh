@@ -65,6 +65,9 @@ image=$bzimage
 grep -qx 'CONFIG_PVH=y' "$kobj/.config" && [ -f "$kobj/vmlinux" ] && image=$kobj/vmlinux
 [ -x "$gen_cpio" ] || die "no $gen_cpio in the kernel object tree." "Run 'make kernel' first."
 [ -x "$checker" ] || die "no checker at $checker." "Run 'make modules' first."
+# kmemleak ages objects in jiffies: /init waits for 5 * HZ timer ticks.
+hz=$(sed -n 's/^CONFIG_HZ=\([0-9]*\)$/\1/p' "$kobj/.config")
+[ -n "$hz" ] || die "$kobj/.config sets no CONFIG_HZ." "Rebuild the lab kernel: make kernel."
 [ "$accel" != auto ] || accel=$("$here/scripts/accel.sh" "$bzimage" "${KIT_CACHE:-$out}")
 case $accel in
 tcg) accel_args=(-accel tcg) ;;
@@ -178,8 +181,8 @@ for group in "${groups[@]}"; do
 			echo "file /lab/$v/$(basename "$ko") $ko 0644 0 0"
 		done
 	} >"$list" || exit 2
-	printf 'VARIANTS="%s"\nCHECK_ARGS="%s"\nSCAN_EACH="%s"\nMODULES="%s"\n' "${variants[*]}" \
-		"$CHECK_ARGS" "${LAB_SCAN_EACH:-}" "${late:+serial}" >"$bdir/boot.conf"
+	printf 'VARIANTS="%s"\nCHECK_ARGS="%s"\nSCAN_EACH="%s"\nHZ=%s\nMODULES="%s"\n' "${variants[*]}" \
+		"$CHECK_ARGS" "${LAB_SCAN_EACH:-}" "$hz" "${late:+serial}" >"$bdir/boot.conf"
 	late_args=()
 	if [ -n "$late" ]; then
 		mkfifo "$bdir/modules.in" "$bdir/modules.out"
