@@ -302,7 +302,7 @@ verify-bench: kernel sparse ## make verify on every example pair: battery time p
 			$(notdir $(patsubst %/after/,%,$(d)))=$(dir $(d:/=))before:$(d)) >/dev/null || true
 	@python3 verify/bench.py $(BUILD)/verify-bench
 
-check: staged-lint staged-style staged-kit-check staged-tests staged-docs-check staged-upstream-docs-check staged-upstream-check labs staged-verify-check staged-guided-check staged-slides-check matrix-build staged-assistant-check ## every test: lint, style, grading layer, harness, docs, upstream doc and mm patches, labs, verify, guided labs, slides, kernel matrix build, conversion assistant
+check: staged-lint staged-style staged-kit-check staged-tests staged-docs-check staged-upstream-docs-check staged-upstream-check labs staged-verify-check staged-guided-check staged-slides-check staged-matrix-build staged-assistant-check ## every test: lint, style, grading layer, harness, docs, upstream doc and mm patches, labs, verify, guided labs, slides, kernel matrix build, conversion assistant
 
 # "make" and "make check" run a long stage again only when one of its
 # inputs changed (scripts/kit/stage.py; the labs do so in run-lab.sh): the
@@ -323,13 +323,18 @@ STAGE_MK_verify-check := kernel-source $(basename $(notdir $(KOBJ_MK))) sparse
 STAGE_MK_guided-check := kernel-source $(basename $(notdir $(KOBJ_MK))) sparse
 STAGE_MK_slides-check :=
 STAGE_MK_assistant-check := kernel-source $(basename $(notdir $(KOBJ_MK))) sparse coccinelle
+STAGE_MK_matrix-build := sparse
+# The series the mirror serves and the private package lists that give each
+# series' newest version (refreshed once a day) decide which trees it builds.
+STAGE_IN_matrix-build = --val "served=$$(APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh --served)" \
+	--in $(BUILD)/apt/lists
 # What a stage leaves for others: gone, the stage runs again.
 STAGE_OUT_htmldocs := $(BUILD)/htmldocs/index.html
 STAGE_OUT_upstream-check := $(BUILD)/upstream-check.json $(BUILD)/kernel-obj-patched.mk
 staged-%: deps
 	@PYTHONPATH=$(CURDIR)/scripts python3 -m kit.stage run $(OUT)/stages/$*.json $* \
 		--tree $(CURDIR) $(foreach m,$(STAGE_MK_$*),--mk $(BUILD)/$(m).mk) \
-		$(foreach o,$(STAGE_OUT_$*),--out $(o)) \
+		$(foreach o,$(STAGE_OUT_$*),--out $(o)) $(STAGE_IN_$*) \
 		--in /var/lib/dpkg/status $(foreach v,$(STAGE_VARS),--val '$(v)=$($(v))') \
 		--val 'command line=$(filter-out FRESH=% JOBS=%,$(MAKEOVERRIDES))' \
 		-- $(MAKE) --no-print-directory $*
