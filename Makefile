@@ -73,7 +73,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 all: staged-htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
 help: ## list the targets
-	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=auto|tcg|kvm LAB=name JOBS=n FORCE=1 KERNEL=patched):"
+	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=auto|tcg|kvm LAB=name JOBS=n FORCE=1 KERNEL=patched FRESH=1):"
 	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
 		sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 16
 	@echo "Labs: $(LABS)"
