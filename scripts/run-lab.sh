@@ -86,7 +86,7 @@ stage=(python3 -m kit.stage)
 stage_args=("$out/stage.json" "lab $lab" --out "$out/result.json"
 	--in "$lab_dir" --in "$here/labs/common/init" --in "$image" --in "$bzimage"
 	--in "$kobj/.config" --in "$gen_cpio" --in "$mod_dir/*/*.ko" --in "$checker"
-	--in "$here/scripts/run-lab.sh" --in "$here/scripts/accel.sh" --in "$here/scripts/kit/*.py"
+	--in "$here/scripts/run-lab.sh" --in "$here/scripts/accel.sh" --py kit.__main__
 	--pkg qemu-system-x86 --pkg qemu-system-data --pkg seabios --pkg busybox-static
 	--val "accel=$accel" --val "timeout=$timeout_s" --val "stall=$stall_s"
 	--val "variants=${LAB_VARIANTS:-}" --val "scan_each=${LAB_SCAN_EACH:-}")

@@ -19,6 +19,9 @@ Inputs, on the command line (as many of each as needed):
   --tree DIR    the files of the git work tree DIR that are not ignored
                 (git ls-files), by content: the whole source of the kit
   --pkg NAME    the installed version of Debian package NAME (dpkg-query)
+  --py MODULE   the source of every module of the package MODULE belongs
+                to that importing MODULE loads (the grading layer a runner
+                calls), with this process's PYTHONPATH
   --val K=V     a value: a setting, the accelerator, a variable
   --mk FILE     a KEY=VALUE file the Makefile writes (build/kernel-obj.mk):
                 its content, and every file or directory a value names,
@@ -103,6 +106,21 @@ def _pkg_version(name):
     return r.stdout.strip() if r.returncode == 0 else "not installed"
 
 
+def _py_inputs(module):
+    """(key, digest) for each source file of MODULE's package that importing it loads."""
+    package = module.split(".")[0]
+    code = ("import importlib, sys\n"
+            f"importlib.import_module({module!r})\n"
+            "for name, m in sorted(sys.modules.items()):\n"
+            f"    if (name == {package!r} or name.startswith({package + '.'!r})) "
+            "and getattr(m, '__file__', None):\n"
+            "        print(m.__file__)\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    if r.returncode != 0:
+        raise StageError(f"importing {module} failed, so its sources are unknown:\n{r.stderr}")
+    return [(f"py:{f}", _file_digest(f)) for f in r.stdout.split()]
+
+
 def _mk_inputs(path):
     """(key, digest) for a KEY=VALUE file and for the paths its values name."""
     out = [(f"mk:{path}", _path_digest(path))]
@@ -145,6 +163,8 @@ def inputs(a):
         out.append((f"tree:{root}", _tree_digest(root)))
     for name in a.pkg:
         out.append((f"pkg:{name}", _pkg_version(name)))
+    for module in a.py:
+        out += _py_inputs(module)
     for kv in a.val:
         k, _, v = kv.partition("=")
         out.append((f"val:{k}", v))
@@ -178,7 +198,16 @@ def _write(doc, path):
     os.replace(tmp, path)
 
 
-def _stamp(t):
+def reused_since(path):
+    """The time the stage recorded at @path last ran, if its result was
+    reused since; else None."""
+    record = _load(path)
+    if record is None or "reused" not in record:
+        return None
+    return record["finished"]
+
+
+def stamp(t):
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(t))
 
 
@@ -197,9 +226,9 @@ def decide(record, name, items, fresh, outputs=()):
         changed = [k for k in now if before.get(k) != now[k]]
         changed += [k for k in before if k not in now]
         shown = ", ".join(changed[:6]) + (f" and {len(changed) - 6} more" if len(changed) > 6 else "")
-        return False, f"  RUN     {name}: inputs changed since {_stamp(record['finished'])}: {shown}"
+        return False, f"  RUN     {name}: inputs changed since {stamp(record['finished'])}: {shown}"
     return True, (f"  CACHED  {name}: up to date, inputs unchanged since "
-                  f"{_stamp(record['finished'])} (FRESH=1 runs it again)")
+                  f"{stamp(record['finished'])} (FRESH=1 runs it again)")
 
 
 def _fresh():
@@ -213,12 +242,20 @@ def _record(path, name, items, started, rc):
             "inputs": items}, path)
 
 
+def _reused(path, record):
+    """Note in the record that its result serves once more (the renderings say so)."""
+    record["reused"] = time.time()
+    _write(record, path)
+
+
 def cmd_run(a):
     items = inputs(a)
-    ok, msg = decide(_load(a.record), a.name, items, _fresh(), a.out)
+    record = _load(a.record)
+    ok, msg = decide(record, a.name, items, _fresh(), a.out)
     if msg:
         print(msg, flush=True)
     if ok:
+        _reused(a.record, record)
         return 0
     _forget(a.record)
     started = time.time()
@@ -254,10 +291,12 @@ def _commit(a, path, items, started):
 
 def cmd_check(a):
     items = inputs(a)
-    ok, msg = decide(_load(a.record), a.name, items, _fresh(), a.out)
+    record = _load(a.record)
+    ok, msg = decide(record, a.name, items, _fresh(), a.out)
     if msg:
         print(msg, flush=True)
     if ok:
+        _reused(a.record, record)
         return 0
     _forget(a.record)
     _write({"schema": SCHEMA, "name": a.name, "started": time.time(), "argv": a.argv,
@@ -283,6 +322,7 @@ def _add_inputs(p):
     p.add_argument("--in", dest="inputs", action="append", default=[])
     p.add_argument("--tree", action="append", default=[])
     p.add_argument("--pkg", action="append", default=[])
+    p.add_argument("--py", action="append", default=[])
     p.add_argument("--val", action="append", default=[])
     p.add_argument("--mk", action="append", default=[])
     p.add_argument("--out", action="append", default=[])

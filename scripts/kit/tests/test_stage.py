@@ -182,6 +182,54 @@ class StageTest(unittest.TestCase):
         self.assertEqual(doc["exit"], 0)
         self.assertEqual([k for k, _ in doc["inputs"]], [f"in:{self.src}", "val:k"])
 
+    def test_py_counts_the_modules_an_import_loads(self):
+        pkg = os.path.join(self.d, "py", "demo")
+        os.makedirs(pkg)
+        self.write("py/demo/__init__.py", "")
+        self.write("py/demo/main.py", "from . import used\n")
+        self.write("py/demo/used.py", "X = 1\n")
+        self.write("py/demo/unused.py", "Y = 1\n")
+        path = os.pathsep.join([os.path.join(self.d, "py"), os.environ.get("PYTHONPATH", "")])
+        with mock.patch.dict(os.environ, {"PYTHONPATH": path}):
+            self.run_stage("--py", "demo.main")
+            self.write("py/demo/unused.py", "Y = 2\n")
+            self.run_stage("--py", "demo.main")
+            self.assertEqual(self.count(), 1)
+            self.write("py/demo/used.py", "X = 2\n")
+            rc, out = self.run_stage("--py", "demo.main")
+            self.assertEqual(self.count(), 2)
+            self.assertIn("used.py", out)
+            self.write("py/demo/used.py", "X = (\n")
+            with contextlib.redirect_stderr(io.StringIO()) as err:
+                self.assertEqual(self.run_stage("--py", "demo.main")[0], 2)
+            self.assertIn("importing demo.main failed", err.getvalue())
+
+    def test_a_reused_result_is_marked_for_the_renderings(self):
+        self.run_stage("--in", self.src)
+        self.assertIsNone(stage.reused_since(self.record))
+        self.run_stage("--in", self.src)
+        with open(self.record, encoding="utf-8") as f:
+            finished = json.load(f)["finished"]
+        self.assertEqual(stage.reused_since(self.record), finished)
+        self.write("src/a.c", "int a3;\n")
+        self.run_stage("--in", self.src)
+        self.assertIsNone(stage.reused_since(self.record))
+
+    def test_the_verdict_table_names_the_labs_not_booted_again(self):
+        from kit import verdict
+        lab = os.path.join(self.d, "01-demo")
+        os.makedirs(lab)
+        with open(os.path.join(lab, "result.json"), "w", encoding="utf-8") as f:
+            json.dump({"schema": "kit-lab/1", "variants": [
+                {"name": "after", "verdict": "PASS", "seconds": 1.0, "reason": ""}]}, f)
+        self.record = os.path.join(lab, "stage.json")
+        self.run_stage("--in", self.src)
+        self.assertNotIn("not booted again", "\n".join(verdict.render([lab])[0]))
+        self.run_stage("--in", self.src)
+        lines = verdict.render([lab])[0]
+        self.assertIn("not booted again, inputs unchanged since their last boot", lines[-1])
+        self.assertIn("01-demo (", lines[-1])
+
     def test_commit_without_check_is_a_clear_error(self):
         with contextlib.redirect_stderr(io.StringIO()) as err:
             self.assertEqual(stage.main(["commit", self.record, "0"]), 2)
