@@ -248,7 +248,9 @@ def _reused(path, record):
     _write(record, path)
 
 
-def cmd_run(a):
+def _stale(a):
+    """The stage's inputs if it must run (its record is then dropped), or
+    None if its recorded result stands (said, and marked reused)."""
     items = inputs(a)
     record = _load(a.record)
     ok, msg = decide(record, a.name, items, _fresh(), a.out)
@@ -256,8 +258,15 @@ def cmd_run(a):
         print(msg, flush=True)
     if ok:
         _reused(a.record, record)
-        return 0
+        return None
     _forget(a.record)
+    return items
+
+
+def cmd_run(a):
+    items = _stale(a)
+    if items is None:
+        return 0
     started = time.time()
     rc = subprocess.run(a.command).returncode
     if rc == 0:
@@ -290,15 +299,9 @@ def _commit(a, path, items, started):
 
 
 def cmd_check(a):
-    items = inputs(a)
-    record = _load(a.record)
-    ok, msg = decide(record, a.name, items, _fresh(), a.out)
-    if msg:
-        print(msg, flush=True)
-    if ok:
-        _reused(a.record, record)
+    items = _stale(a)
+    if items is None:
         return 0
-    _forget(a.record)
     _write({"schema": SCHEMA, "name": a.name, "started": time.time(), "argv": a.argv,
             "inputs": items}, a.record + ".pending")
     return 1
