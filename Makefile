@@ -74,10 +74,10 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 	matrix matrix-build matrix-versions cache-prune case-studies \
 	coccinelle classify classify-data convert assistant-check assistant-full-check
 
-all: htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
+all: staged-htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
 help: ## list the targets
-	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=auto|tcg|kvm LAB=name JOBS=n FORCE=1 KERNEL=patched SERIES=name):"
+	@echo "Targets (variables: KSRC=/path/to/linux KVER=X.Y QEMU_ACCEL=auto|tcg|kvm LAB=name JOBS=n FORCE=1 KERNEL=patched SERIES=name FRESH=1):"
 	@grep -hE '^[a-z-]+:.*## ' $(firstword $(MAKEFILE_LIST)) | \
 		sed -E 's/^([a-z-]+):.*## (.*)/  \1\t\2/' | expand -t 16
 	@echo "Labs: $(LABS)"
@@ -315,7 +315,43 @@ verify-bench: kernel sparse ## make verify on every example pair: battery time p
 			$(notdir $(patsubst %/after/,%,$(d)))=$(dir $(d:/=))before:$(d)) >/dev/null || true
 	@python3 verify/bench.py $(BUILD)/verify-bench
 
-check: lint style kit-check tests docs-check upstream-docs-check upstream-check labs verify-check guided-check slides-check matrix-build assistant-check ## every test: lint, style, grading layer, harness, docs, upstream doc and mm patches, labs, verify, guided labs, slides, kernel matrix build, conversion assistant
+check: staged-lint staged-style staged-kit-check staged-tests staged-docs-check staged-upstream-docs-check staged-upstream-check labs staged-verify-check staged-guided-check staged-slides-check staged-matrix-build staged-assistant-check ## every test: lint, style, grading layer, harness, docs, upstream doc and mm patches, labs, verify, guided labs, slides, kernel matrix build, conversion assistant
+
+# "make" and "make check" run a long stage again only when one of its
+# inputs changed (scripts/kit/stage.py; the labs do so in run-lab.sh): the
+# kit's source tree (what git does not ignore), the build/*.mk files the
+# stage reads and the kernels, trees and tools they name, the installed
+# Debian packages, the variables below and those of the command line.
+# FRESH=1 runs every stage; "make <stage>" always runs it.
+STAGE_VARS := KERNEL SERIES KSRC KVER QEMU_ACCEL LAB_TIMEOUT LAB_STALL OLD_KVER
+STAGE_MK_lint :=
+STAGE_MK_style := kernel-source
+STAGE_MK_kit-check := kernel-source
+STAGE_MK_tests := kernel-source $(basename $(notdir $(KOBJ_MK)))
+STAGE_MK_htmldocs := kernel-source
+STAGE_MK_docs-check := kernel-source
+STAGE_MK_upstream-docs-check := kernel-source
+STAGE_MK_upstream-check := kernel-source
+STAGE_MK_verify-check := kernel-source $(basename $(notdir $(KOBJ_MK))) sparse
+STAGE_MK_guided-check := kernel-source $(basename $(notdir $(KOBJ_MK))) sparse
+STAGE_MK_slides-check :=
+STAGE_MK_assistant-check := kernel-source $(basename $(notdir $(KOBJ_MK))) sparse coccinelle
+STAGE_MK_matrix-build := sparse
+# The series the mirror serves and the private package lists that give each
+# series' newest version (refreshed once a day) decide which trees it builds.
+STAGE_IN_matrix-build = --val "served=$$(APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh --served)" \
+	--in $(BUILD)/apt/lists
+# What a stage leaves for others: gone, the stage runs again.
+STAGE_OUT_htmldocs := $(BUILD)/htmldocs/index.html
+STAGE_OUT_upstream-check := $(foreach s,$(notdir $(wildcard kernel/upstream/*)),\
+	$(BUILD)/upstream-check/$(s).json $(BUILD)/kernel-obj-patched-$(s).mk)
+staged-%: deps
+	@PYTHONPATH=$(CURDIR)/scripts python3 -m kit.stage run $(OUT)/stages/$*.json $* \
+		--tree $(CURDIR) $(foreach m,$(STAGE_MK_$*),--mk $(BUILD)/$(m).mk) \
+		$(foreach o,$(STAGE_OUT_$*),--out $(o)) $(STAGE_IN_$*) \
+		--in /var/lib/dpkg/status $(foreach v,$(STAGE_VARS),--val '$(v)=$($(v))') \
+		--val 'command line=$(filter-out FRESH=% JOBS=%,$(MAKEOVERRIDES))' \
+		-- $(MAKE) --no-print-directory $*
 
 matrix: sparse checkers ## every variant on every served kernel: build, boot the labs, table (long)
 	@. $(BUILD)/sparse.mk && export SPARSE && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \

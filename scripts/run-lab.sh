@@ -25,7 +25,11 @@
 # boots, else tcg; or tcg, kvm), LAB_TIMEOUT (seconds per boot), LAB_STALL
 # (seconds without output after which a guest has hung, default 30),
 # LAB_VARIANTS (boot only these variants, e.g. "after" for make lab-check),
-# LAB_SCAN_EACH=1 (a kmemleak scan after each variant, not once per boot).
+# LAB_SCAN_EACH=1 (a kmemleak scan after each variant, not once per boot),
+# LAB_MODULES_LATE=FILE (the modules are still being built: boot now, and
+# hand them to the guest on its third serial port once FILE says "ok";
+# anything else in FILE stops the guest; make lab-check builds and boots
+# at once this way).
 set -uo pipefail
 
 lab_dir=$1 kobj=$2 mod_dir=$3 checker=$4 out=$5
@@ -34,6 +38,7 @@ accel=${QEMU_ACCEL:-auto}
 timeout_s=${LAB_TIMEOUT:-120}
 stall_s=${LAB_STALL:-30}
 here=$(cd "$(dirname "$0")/.." && pwd)
+late=${LAB_MODULES_LATE:-}
 
 die() {
 	printf 'run-lab %s: %s\n' "$lab" "$1" >&2
@@ -60,6 +65,9 @@ image=$bzimage
 grep -qx 'CONFIG_PVH=y' "$kobj/.config" && [ -f "$kobj/vmlinux" ] && image=$kobj/vmlinux
 [ -x "$gen_cpio" ] || die "no $gen_cpio in the kernel object tree." "Run 'make kernel' first."
 [ -x "$checker" ] || die "no checker at $checker." "Run 'make modules' first."
+# kmemleak ages objects in jiffies: /init waits for 5 * HZ timer ticks.
+hz=$(sed -n 's/^CONFIG_HZ=\([0-9]*\)$/\1/p' "$kobj/.config")
+[ -n "$hz" ] || die "$kobj/.config sets no CONFIG_HZ." "Rebuild the lab kernel: make kernel."
 [ "$accel" != auto ] || accel=$("$here/scripts/accel.sh" "$bzimage" "${KIT_CACHE:-$out}")
 case $accel in
 tcg) accel_args=(-accel tcg) ;;
@@ -69,8 +77,65 @@ esac
 
 expect_caught() { case " $EXPECT_CAUGHT " in *" $1 "*) return 0 ;; esac; return 1; }
 
+# The lab's verdicts are reused while none of what they depend on changed
+# (scripts/kit/stage.py; FRESH=1 boots anyway): the lab, the guest's /init,
+# the kernel, the modules, the checker, QEMU and busybox, this script and
+# the grading layer, and the settings below.
 mkdir -p "$out"
+stage=(python3 -m kit.stage)
+stage_args=("$out/stage.json" "lab $lab" --out "$out/result.json"
+	--in "$lab_dir" --in "$here/labs/common/init" --in "$image" --in "$bzimage"
+	--in "$kobj/.config" --in "$gen_cpio" --in "$mod_dir/*/*.ko" --in "$checker"
+	--in "$here/scripts/run-lab.sh" --in "$here/scripts/accel.sh" --py kit.__main__
+	--pkg qemu-system-x86 --pkg qemu-system-data --pkg seabios --pkg busybox-static
+	--val "accel=$accel" --val "timeout=$timeout_s" --val "stall=$stall_s"
+	--val "variants=${LAB_VARIANTS:-}" --val "scan_each=${LAB_SCAN_EACH:-}")
+# Modules that come late are not an input yet: such a run is not reused.
+if [ -z "$late" ] && PYTHONPATH=$here/scripts "${stage[@]}" check "${stage_args[@]}"; then
+	exit 0
+fi
 rm -f "$out/result.json"
+# module_of VARIANT: the one .ko of VARIANT's module directory.
+module_of() {
+	local ko
+	ko=$(ls "$mod_dir/$1"/*.ko 2>/dev/null)
+	[ "$(echo "$ko" | wc -w)" = 1 ] || {
+		printf 'run-lab %s: expected exactly one module in %s, found: %s. Run '"'"'make modules'"'"'.\n' \
+			"$lab" "$mod_dir/$1" "${ko:-none}" >&2
+		return 1
+	}
+	echo "$ko"
+}
+
+# send_modules DIR VARIANT...: once the guest asked for them (a line on
+# DIR/modules.out) and $late says they are built, each variant's module
+# in base64 between "module VARIANT FILE" and "end", then "done"; or
+# "abort". DIR/modules.sent marks the end of the wait.
+send_modules() {
+	local dir=$1 v ko
+	shift
+	exec 8<"$dir/modules.out" 9>"$dir/modules.in"
+	read -r _ <&8 || return 0
+	until [ -s "$late" ]; do
+		kill -0 "$qpid" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	{
+		if [ "$(cat "$late")" = ok ]; then
+			for v; do
+				ko=$(module_of "$v") || { echo abort; break; }
+				echo "module $v $(basename "$ko")"
+				base64 "$ko"
+				echo end
+			done
+			echo "done"
+		else
+			echo abort
+		fi
+	} >&9
+	touch "$dir/modules.sent"
+}
+
 boot=0
 boot_args=()
 IFS=';' read -ra groups <<<"$BOOTS"
@@ -110,15 +175,19 @@ for group in "${groups[@]}"; do
 			[ -f "$f" ] && echo "file /lab/$(basename "$f") $f 0755 0 0"
 		done
 		for v in "${variants[@]}"; do
-			ko=$(ls "$mod_dir/$v"/*.ko 2>/dev/null)
-			[ "$(echo "$ko" | wc -w)" = 1 ] ||
-				die "expected exactly one module in $mod_dir/$v, found: ${ko:-none}." "Run 'make modules'."
 			echo "dir /lab/$v 0755 0 0"
+			[ -z "$late" ] || continue
+			ko=$(module_of "$v") || exit 2
 			echo "file /lab/$v/$(basename "$ko") $ko 0644 0 0"
 		done
-	} >"$list"
-	printf 'VARIANTS="%s"\nCHECK_ARGS="%s"\nSCAN_EACH="%s"\n' "${variants[*]}" "$CHECK_ARGS" \
-		"${LAB_SCAN_EACH:-}" >"$bdir/boot.conf"
+	} >"$list" || exit 2
+	printf 'VARIANTS="%s"\nCHECK_ARGS="%s"\nSCAN_EACH="%s"\nHZ=%s\nMODULES="%s"\n' "${variants[*]}" \
+		"$CHECK_ARGS" "${LAB_SCAN_EACH:-}" "$hz" "${late:+serial}" >"$bdir/boot.conf"
+	late_args=()
+	if [ -n "$late" ]; then
+		mkfifo "$bdir/modules.in" "$bdir/modules.out"
+		late_args=(-serial "pipe:$bdir/modules")
+	fi
 	"$gen_cpio" "$list" >"$bdir/initramfs.cpio" || die "gen_init_cpio failed on $list."
 
 	# An Oops leaves the kernel unfit to grade anything after it: panic
@@ -130,9 +199,13 @@ for group in "${groups[@]}"; do
 		-smp 2 -m 512 -display none -monitor none -no-reboot \
 		-kernel "$image" -initrd "$bdir/initramfs.cpio" \
 		-append "console=ttyS0 oops=panic panic=-1 loglevel=7 kmemleak=on no_timer_check" \
-		-serial "file:$bdir/console.log" -serial "file:$bdir/ktap.log" \
+		-serial "file:$bdir/console.log" -serial "file:$bdir/ktap.log" "${late_args[@]}" \
 		</dev/null >"$bdir/qemu.log" 2>&1 &
 	qpid=$!
+	if [ -n "$late" ]; then
+		send_modules "$bdir" "${variants[@]}" &
+		sender=$!
+	fi
 	# A guest that prints nothing for LAB_STALL seconds has hung: stop it
 	# then rather than at LAB_TIMEOUT.
 	# Checked five times a second, so that a guest that is done is not
@@ -142,6 +215,8 @@ for group in "${groups[@]}"; do
 		sleep 0.2
 		size=$(cat "$bdir/console.log" "$bdir/ktap.log" 2>/dev/null | wc -c)
 		if [ "$size" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0 last=$size; fi
+		# A guest waiting for modules still being built has not hung.
+		[ -z "$late" ] || [ -e "$bdir/modules.sent" ] || quiet=0
 		if [ $quiet -ge $((stall_s * 5)) ]; then
 			stalled=1
 			kill $qpid 2>/dev/null
@@ -150,6 +225,10 @@ for group in "${groups[@]}"; do
 	done
 	wait $qpid
 	qrc=$?
+	if [ -n "$late" ]; then
+		kill "$sender" 2>/dev/null
+		wait "$sender"
+	fi
 	[ -z "$stalled" ] || qrc=stall
 	# Serial ports deliver CRLF; people reading the logs want plain lines.
 	sed -i 's/\r$//' "$bdir/console.log" "$bdir/ktap.log"
@@ -161,3 +240,6 @@ done
 PYTHONPATH=$here/scripts python3 -m kit lab-result --lab "$lab" --out-dir "$out" \
 	--timeout "$timeout_s" --stall "$stall_s" --expect-caught "$EXPECT_CAUGHT" \
 	--known-reports "$KNOWN_REPORTS" "${boot_args[@]}"
+rc=$?
+[ -n "$late" ] || PYTHONPATH=$here/scripts "${stage[@]}" commit "$out/stage.json" $rc
+exit $rc

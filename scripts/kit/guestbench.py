@@ -421,7 +421,8 @@ def run(root, out, kobj, program, iters, runs, reps, boots):
                                 os.environ.get("KIT_CACHE", out)],
                                capture_output=True, text=True).stdout.strip() or "tcg"
     mach = machine(accel)
-    env = dict(os.environ, QEMU_ACCEL=accel,
+    # FRESH=1: a benchmark boots every time, even with its inputs unchanged.
+    env = dict(os.environ, QEMU_ACCEL=accel, FRESH="1",
                LAB_TIMEOUT=os.environ.get("LAB_TIMEOUT", str(120 + 60 * len(variants))))
     # Several boots: the pass range then also says how far the ratio
     # moves from one boot to the next.

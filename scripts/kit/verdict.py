@@ -4,6 +4,7 @@
 import json
 import os
 
+from . import stage
 from .labresult import GOOD
 
 
@@ -44,4 +45,9 @@ def render(dirs):
         lines.append(f"{nknown} of the variants that passed measured a known upstream "
                      "defect (KNOWN): see the findings page")
     lines.append(f"labs: {npass} passed, {nfail} failed")
+    reused = [(os.path.basename(os.path.normpath(d)), since) for d in dirs
+              for since in [stage.reused_since(os.path.join(d, "stage.json"))] if since]
+    if reused:
+        lines.append("not booted again, inputs unchanged since their last boot (FRESH=1 boots "
+                     "them): " + ", ".join(f"{lab} ({stage.stamp(t)})" for lab, t in reused))
     return lines, nfail == 0
