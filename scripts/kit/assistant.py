@@ -24,6 +24,7 @@ import difflib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -55,7 +56,9 @@ CLASSES = {
 REPORT_RE = re.compile(
     r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>[\d-]+): mmap_prepare: "
     r"(?P<fn>\w+): (?P<key>\w+): (?P<detail>.*)$")
-# Seconds spatch may spend on one file (a few huge handlers take minutes).
+# CPU seconds spatch may spend on one file (a few huge handlers take
+# minutes). CPU time, not wall time: on a loaded machine a wall-clock limit
+# would turn the same file into a timeout or not from one run to the next.
 SPATCH_TIMEOUT = int(os.environ.get("SPATCH_TIMEOUT", "60"))
 # .mmap of every table, and fb_ops.fb_mmap.
 INIT_RE = re.compile(r"\.(?:fb_)?mmap\s*=\s*&?\s*(\w+)\s*[,}\n]")
@@ -173,11 +176,17 @@ def run_spatch(spatch, mode, path, cwd, extra=()):
            os.path.normpath(path)]
     if mode != "patch":
         cmd.insert(1, "--no-show-diff")
+    # ulimit -t: the kernel stops spatch with SIGXCPU at the CPU limit; the
+    # wall-clock timeout only guards against a spatch that hangs.
+    cmd = ["sh", "-c", 'ulimit -t "$0" && exec "$@"', str(SPATCH_TIMEOUT), *cmd]
     try:
         p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False,
-                           timeout=SPATCH_TIMEOUT)
+                           timeout=SPATCH_TIMEOUT * 30)
     except subprocess.TimeoutExpired:
-        return 124, "", "spatch took more than %d s on this file (timeout)" % SPATCH_TIMEOUT
+        return 124, "", "spatch took more than %d s on this file (hung?)" % (SPATCH_TIMEOUT * 30)
+    if p.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return 124, p.stdout, ("spatch used more than %d s of CPU on this file (timeout; "
+                               "SPATCH_TIMEOUT= raises it)" % SPATCH_TIMEOUT)
     return p.returncode, p.stdout, p.stderr
 
 
@@ -569,6 +578,8 @@ def convert(spatch, path, apply):
 
 def function_body(text, name):
     """The text of function name's body in C source text, or None."""
+    if name not in text:
+        return None  # the regex below is slow on large files
     m = re.search(r"^(?:[A-Za-z_][^;{}()]*\b)?%s\s*\([^;{]*\)\s*\{" % re.escape(name), text, re.M)
     if not m:
         return None
