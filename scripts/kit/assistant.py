@@ -10,13 +10,16 @@
     python3 -m kit.assistant compare-render JSON      one line per handler, then totals
     python3 -m kit.assistant compare-table [--markdown] JSON...   the docs' (README's) tables
 
-classify runs scripts/coccinelle/mmap_prepare.cocci in report mode on the
-files that set an mmap initialiser and writes one JSON document; render and
-table only read that JSON. convert runs the same semantic patch in patch
-mode and prints a unified diff, or the blockers when there is nothing to
-convert. compare runs patch mode on the handlers of an older tree that
-upstream converted by the newer one and compares the results. The verdict comes from the semantic patch; this file only maps its
-facts to the guide's classes and sections.
+classify runs scripts/coccinelle/mmap_prepare.cocci (report and patch mode
+in one spatch run) on the files that set an mmap initialiser and define a
+function they set, and writes one JSON document; render and table only
+read that JSON. convert runs the same semantic patch on one file and prints
+a unified diff of its mechanical handlers, and the blockers of the others.
+compare runs patch mode on the handlers of an older tree that upstream
+converted by the newer one and compares the results with upstream's hooks;
+compare-render and compare-table only read its JSON. The verdict comes
+from the semantic patch; this file only maps its facts to the guide's
+classes and sections.
 """
 
 import argparse
@@ -288,9 +291,9 @@ def probe(spatch, tree, rel, name, table):
     sets the function as .mmap, goes through report and patch mode, so that
     a function set in another file is judged by the same rules as any
     handler (table None: the file sets it itself; only a copy is judged).
-    Returns (its handler record or None, the converted copy or None,
-    spatch's stderr); the copy is converted only if the handler is
-    mechanical or no handler of that name is defined there.
+    Returns (its handler records, one per definition (#ifdef variants), the
+    converted copy or None, spatch's stderr); the copy is converted only if
+    every record is mechanical, or there is none.
     """
     with open(os.path.join(tree, rel), errors="replace") as f:
         text = f.read()
@@ -305,10 +308,10 @@ def probe(spatch, tree, rel, name, table):
         # Without a handler record (generic_file_mmap), the copy as patch
         # mode left it.
         new = (patch_file(spatch, cp, hs, new)
-               if not hs or hs[0]["verdict"] == "mechanical" else None)
-    if hs:
-        hs[0]["file"] = rel
-    return (hs[0] if hs else None), new, err
+               if all(h["verdict"] == "mechanical" for h in hs) else None)
+    for h in hs:
+        h["file"] = rel
+    return hs, new, err
 
 
 def probe_definitions(spatch, ksrc, unresolved):
@@ -324,8 +327,7 @@ def probe_definitions(spatch, ksrc, unresolved):
             continue
         with open(os.path.join(ksrc, use), errors="replace") as f:
             table = table_of(f.read(), name) or "file_operations"
-        h = probe(spatch, ksrc, rel, name, table)[0]
-        if h:
+        for h in probe(spatch, ksrc, rel, name, table)[0]:
             h["classes"] = classes_of(h["facts"])
             h["kind"] = verdict_kind(h["verdict"])
             h["sections"] = guide_sections(h)
@@ -671,7 +673,8 @@ def compare(spatch, old, new):
         row["defined"] = d
         if (d, ofn) not in judged:
             judged[(d, ofn)] = probe(spatch, old, d, ofn, None if d == rel else "file_operations")
-        h, conv, err = judged[(d, ofn)]
+        hs, conv, err = judged[(d, ofn)]
+        h = hs[0] if hs else None
         nd = ndef[(rel, nfn)]
         theirs = None
         if nd:
