@@ -314,25 +314,30 @@ def probe(spatch, tree, rel, name, table):
     return hs, new, err
 
 
-def probe_definitions(spatch, ksrc, unresolved):
+def probe_definitions(spatch, ksrc, unresolved, jobs):
     """Classify helpers set as .mmap in one file and defined in another.
 
     unresolved maps a name to the file of one initialiser that sets it.
-    Returns handlers, each judged where it is defined (probe()).
+    Returns handlers, each judged where it is defined (probe(), jobs at a
+    time).
     """
-    found = []
     where = locate(ksrc, [(rel, n) for n, rel in unresolved.items()])
-    for (use, name), rel in sorted(where.items()):
-        if rel is None:
-            continue
+
+    def one(item):
+        (use, name), rel = item
         with open(os.path.join(ksrc, use), errors="replace") as f:
             table = table_of(f.read(), name) or "file_operations"
-        for h in probe(spatch, ksrc, rel, name, table)[0]:
-            h["classes"] = classes_of(h["facts"])
-            h["kind"] = verdict_kind(h["verdict"])
-            h["sections"] = guide_sections(h)
-            h["reason"] = "defined here, set as .mmap in other files"
-            found.append(h)
+        return probe(spatch, ksrc, rel, name, table)[0]
+
+    found = []
+    with ThreadPoolExecutor(max_workers=jobs) as ex:
+        probed = list(ex.map(one, sorted(i for i in where.items() if i[1] is not None)))
+    for h in (h for hs in probed for h in hs):
+        h["classes"] = classes_of(h["facts"])
+        h["kind"] = verdict_kind(h["verdict"])
+        h["sections"] = guide_sections(h)
+        h["reason"] = "defined here, set as .mmap in other files"
+        found.append(h)
     return found
 
 
@@ -394,7 +399,7 @@ def classify(spatch, ksrc, sub, jobs):
     for h in handlers:
         if h["kind"] == "unresolved":
             unresolved.setdefault(h["handler"], h["file"])
-    handlers.extend(probe_definitions(spatch, ksrc, unresolved))
+    handlers.extend(probe_definitions(spatch, ksrc, unresolved, jobs))
     by_name = {}
     for h in handlers:
         if h["kind"] not in ("unresolved", "unparsed"):
