@@ -72,7 +72,7 @@ run_lab = $(KENV) scripts/run-lab.sh labs/$(1) "$$KOBJ" \
 	guided-check check lint kit-check tests fingerprints-update bench bench-guest htmldocs docs-check upstream-docs-check upstream-check slides \
 	slides-check clean distclean verify-args verify verify-check verify-bench \
 	matrix matrix-build matrix-versions cache-prune case-studies \
-	coccinelle classify classify-data convert assistant-check assistant-full-check
+	coccinelle classify classify-data convert assistant-check assistant-full-check compare-data
 
 all: staged-htmldocs labs ## the main job: deps, lab kernel, modules, docs, every lab, verdict table
 
@@ -183,21 +183,28 @@ classify-data: coccinelle ## refresh Documentation/data/classify.json from the k
 
 # Whole-tree checks, too long for "make check": classify the kit's tree,
 # compile every file patch mode converts (allmodconfig), and compare patch
-# mode with upstream's own conversions on an older tree (OLD_KVER).
-OLD_KVER ?= 6.12
+# mode with upstream's own conversions on older trees (OLD_KVERS).
+OLD_KVERS ?= 6.12 6.18
+# Patch mode against upstream: build/upstream-compare-X.Y.json per series.
+upstream_compare = . $(BUILD)/coccinelle.mk && . $(BUILD)/kernel-source.mk && \
+	for v in $(OLD_KVERS); do mkdir -p $(BUILD)/old-$$v && \
+		KSRC= KVER=$$v APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh \
+		$(BUILD)/old-$$v/kernel-source.mk && \
+		old=$$(. $(BUILD)/old-$$v/kernel-source.mk && echo "$$KSRC") && \
+		$(ASSISTANT) compare --spatch "$$SPATCH" --old "$$old" --new "$$KSRC" \
+		--json $(BUILD)/upstream-compare-$$v.json | tail -n1 || exit 1; done
 assistant-full-check: source coccinelle ## classify the tree, compile every conversion, compare with upstream
 	@. $(BUILD)/kernel-source.mk && . $(BUILD)/coccinelle.mk && export KSRC SPATCH && \
 		$(ASSISTANT) classify --spatch "$$SPATCH" --ksrc "$$KSRC" \
 		--json $(BUILD)/classify.json >$(BUILD)/classify.txt && tail -n2 $(BUILD)/classify.txt && \
 		$(ASSISTANT) verify $(BUILD)/classify.json && \
 		scripts/assistant-compile.sh $(BUILD)/classify.json $(BUILD)/assistant-compile
-	@mkdir -p $(BUILD)/old-$(OLD_KVER) && \
-		KSRC= KVER=$(OLD_KVER) APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh \
-		$(BUILD)/old-$(OLD_KVER)/kernel-source.mk && \
-		. $(BUILD)/coccinelle.mk && old=$$(. $(BUILD)/old-$(OLD_KVER)/kernel-source.mk && \
-		echo "$$KSRC") && . $(BUILD)/kernel-source.mk && $(ASSISTANT) \
-		compare --spatch "$$SPATCH" --old "$$old" --new "$$KSRC" \
-		--json $(BUILD)/upstream-compare-$(OLD_KVER).json
+	@$(upstream_compare)
+
+compare-data: source coccinelle ## refresh Documentation/data/upstream-compare-X.Y.json (OLD_KVERS)
+	@$(upstream_compare)
+	@for v in $(OLD_KVERS); do cp $(BUILD)/upstream-compare-$$v.json Documentation/data/ && \
+		echo "  DATA    Documentation/data/upstream-compare-$$v.json"; done
 
 lab: modules ## run one lab: make lab LAB=01-flags
 	@[ -n "$(LAB)" ] && [ -f labs/$(LAB)/lab.conf ] || \

@@ -67,13 +67,20 @@ for lab in "$@"; do
 	"$here/scripts/lab-check.sh" "$lab" "$work" "$lab_out" "$checkers/$lab/check" \
 		>"$out/$lab/check.log" 2>&1
 	lc=$?
-	n=$(grep -c '^ok' "$lab_out/checks" 2>/dev/null)
-	f=$(grep -c '^FAIL' "$lab_out/checks" 2>/dev/null)
+	# The counts and the failed checks' names, from lab-check's report.
+	read -r n f < <(python3 -c 'import json, sys
+c = json.load(open(sys.argv[1]))["checks"]
+print(sum(x["status"] == "ok" for x in c), sum(x["status"] == "FAIL" for x in c))' \
+		"$lab_out/report.json" 2>/dev/null || echo "? ?")
 	if [ $lc = 0 ]; then
 		echo "ok    $lab: converted; $n checks passed (build, style, harness, QEMU lab)"
 	else
-		echo "FAIL  $lab: converted, but $f of $((n + f)) checks failed (log: $out/$lab/check.log):"
-		grep '^FAIL' "$lab_out/checks" 2>/dev/null | cut -f2- | sed 's/^/        /' | head -n 8
+		echo "FAIL  $lab: converted, but $f checks failed, $n passed (log: $out/$lab/check.log):"
+		python3 -c 'import json, sys
+for x in json.load(open(sys.argv[1]))["checks"]:
+    if x["status"] == "FAIL":
+        print("        %s %s: %s" % (x["status"], x["kind"], x["name"]))' \
+			"$lab_out/report.json" 2>/dev/null | head -n 8
 		rc=1
 	fi
 done

@@ -34,6 +34,8 @@ import re
 
 # Facts per (file, handler), for the verdict line.
 facts = {}
+# Handlers patch mode leaves alone (-D unconverted=...).
+left_alone = set()
 
 # Calls that take the VMA and are understood: the map calls and the
 # helpers that have a descriptor form.
@@ -365,13 +367,20 @@ position hnd.ph;
 // Patch mode, for the handlers judged mechanical above.
 //----------------------------------------------------------------------
 
+// -D unconverted=NAME,NAME: handlers patch mode must leave alone although
+// judged mechanical (a tool found that their conversion does not hold).
+@script:python depends on patch@
+names << virtual.unconverted;
+@@
+left_alone.update(names.split(","))
+
 @script:python mech depends on patch@
 fn << tbl.fn;
 p << hnd.ph;
 mfn;
 fn2;
 @@
-if verdict(facts.get((p[0].file, fn), [])) != "mechanical":
+if verdict(facts.get((p[0].file, fn), [])) != "mechanical" or fn in left_alone:
 	cocci.include_match(False)
 else:
 	coccinelle.mfn = cocci.make_ident(fn)
@@ -683,9 +692,15 @@ identifier mech.mfn, mech.fn2, hnd.vma, fp;
 symbol desc;
 type R;
 @@
+// The name and the parameters apart: spatch would glue the type to the
+// new name when the old parameter list was split over lines.
 R
-- mfn(struct file *fp, struct vm_area_struct *vma)
-+ fn2(struct vm_area_desc *desc)
+- mfn
++ fn2
+  (
+- struct file *fp, struct vm_area_struct *vma
++ struct vm_area_desc *desc
+  )
 { ... }
 
 @depends on patch@

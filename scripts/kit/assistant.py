@@ -7,14 +7,19 @@
     python3 -m kit.assistant verify JSON              every handler has a class or a stated reason
     python3 -m kit.assistant convert --spatch S FILE [--apply]
     python3 -m kit.assistant compare --spatch S --old TREE --new TREE --json OUT
+    python3 -m kit.assistant compare-render JSON      one line per handler, then totals
+    python3 -m kit.assistant compare-table [--markdown] JSON...   the docs' (README's) tables
 
-classify runs scripts/coccinelle/mmap_prepare.cocci in report mode on the
-files that set an mmap initialiser and writes one JSON document; render and
-table only read that JSON. convert runs the same semantic patch in patch
-mode and prints a unified diff, or the blockers when there is nothing to
-convert. compare runs patch mode on the handlers of an older tree that
-upstream converted by the newer one and compares the results. The verdict comes from the semantic patch; this file only maps its
-facts to the guide's classes and sections.
+classify runs scripts/coccinelle/mmap_prepare.cocci (report and patch mode
+in one spatch run) on the files that set an mmap initialiser and define a
+function they set, and writes one JSON document; render and table only
+read that JSON. convert runs the same semantic patch on one file and prints
+a unified diff of its mechanical handlers, and the blockers of the others.
+compare runs patch mode on the handlers of an older tree that upstream
+converted by the newer one and compares the results with upstream's hooks;
+compare-render and compare-table only read its JSON. The verdict comes
+from the semantic patch; this file only maps its facts to the guide's
+classes and sections.
 """
 
 import argparse
@@ -22,7 +27,7 @@ import difflib
 import json
 import os
 import re
-import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -54,7 +59,9 @@ CLASSES = {
 REPORT_RE = re.compile(
     r"^(?P<file>[^:\s]+):(?P<line>\d+):(?P<col>[\d-]+): mmap_prepare: "
     r"(?P<fn>\w+): (?P<key>\w+): (?P<detail>.*)$")
-# Seconds spatch may spend on one file (a few huge handlers take minutes).
+# CPU seconds spatch may spend on one file (a few huge handlers take
+# minutes). CPU time, not wall time: on a loaded machine a wall-clock limit
+# would turn the same file into a timeout or not from one run to the next.
 SPATCH_TIMEOUT = int(os.environ.get("SPATCH_TIMEOUT", "60"))
 # .mmap of every table, and fb_ops.fb_mmap.
 INIT_RE = re.compile(r"\.(?:fb_)?mmap\s*=\s*&?\s*(\w+)\s*[,}\n]")
@@ -160,17 +167,49 @@ def mmap_files(root, sub):
 
 
 def run_spatch(spatch, mode, path, cwd, extra=()):
-    """Run the semantic patch on one file; returns (rc, stdout, stderr)."""
-    cmd = [spatch, "--very-quiet", "-D", mode, "--cocci-file", COCCI,
-           "--no-includes", "--include-headers", "--smpl-spacing", *extra, path]
+    """Run the semantic patch on one file; returns (rc, stdout, stderr).
+
+    mode is "report", "patch" or "report+patch" (the report lines on stdout,
+    the converted file where extra's "-o FILE" says).
+    """
+    modes = [a for m in mode.split("+") for a in ("-D", m)]
+    # normpath: with "-o", spatch takes a/../a.c and a.c for two files.
+    cmd = [spatch, "--very-quiet", *modes, "--cocci-file", COCCI,
+           "--no-includes", "--include-headers", "--smpl-spacing", *extra,
+           os.path.normpath(path)]
     if mode != "patch":
         cmd.insert(1, "--no-show-diff")
+    # ulimit -t: the kernel stops spatch with SIGXCPU at the CPU limit; the
+    # wall-clock timeout only guards against a spatch that hangs.
+    cmd = ["sh", "-c", 'ulimit -t "$0" && exec "$@"', str(SPATCH_TIMEOUT), *cmd]
     try:
         p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, check=False,
-                           timeout=SPATCH_TIMEOUT)
+                           timeout=SPATCH_TIMEOUT * 30)
     except subprocess.TimeoutExpired:
-        return 124, "", "spatch took more than %d s on this file (timeout)" % SPATCH_TIMEOUT
+        return 124, "", "spatch took more than %d s on this file (hung?)" % (SPATCH_TIMEOUT * 30)
+    if p.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
+        return 124, p.stdout, ("spatch used more than %d s of CPU on this file (timeout; "
+                               "SPATCH_TIMEOUT= raises it)" % SPATCH_TIMEOUT)
     return p.returncode, p.stdout, p.stderr
+
+
+def judge(spatch, path, cwd, left_alone=()):
+    """Report and patch mode in one spatch run on path.
+
+    Returns (rc, report, stderr, converted text or None); the handlers
+    named in left_alone are not converted.
+    """
+    extra = ["-D", "unconverted=" + ",".join(left_alone)] if left_alone else []
+    with tempfile.TemporaryDirectory() as tmp:
+        out = os.path.join(tmp, "out.c")
+        rc, rep, err = run_spatch(spatch, "report+patch", path, cwd, ["-o", out, *extra])
+        if rc != 0 and "no modified files" in err:
+            rc = 0  # -o with nothing converted: not a failure
+        new = None
+        if rc == 0 and os.path.exists(out):
+            with open(out) as f:
+                new = f.read()
+    return rc, rep, err, new
 
 
 def parse_message(spatch, path, cwd):
@@ -204,43 +243,101 @@ def table_of(text, name):
     return m.group(1) if m else None
 
 
-def probe_definitions(spatch, ksrc, unresolved):
+# Trees' directories that hold no kernel code a handler could be defined in.
+NOT_KERNEL = ("tools/", "Documentation/", "samples/", "scripts/")
+
+
+def locate(tree, wanted):
+    """Find the .c files of tree that define the functions of wanted.
+
+    wanted holds (file of the table that sets it, function name) pairs,
+    relative to tree. A function is looked for in its table's file first,
+    then in the files a grep of the tree finds naming it before a "(", the
+    ones nearest the table's file first (the same directory, then the
+    longest common path), so that a static function of the same name in
+    an unrelated driver does not win. Returns {pair: relative path or None}.
+    """
+    texts = {}
+
+    def defines(rel, name):
+        if rel not in texts:
+            with open(os.path.join(tree, rel), errors="replace") as f:
+                texts[rel] = f.read()
+        return function_body(texts[rel], name) is not None
+
+    found = {(rel, n): rel if defines(rel, n) else None for rel, n in wanted}
+    rest = sorted({n for (rel, n), d in found.items() if d is None})
+    if not rest:
+        return found
+    pat = r"\b(%s)\s*\(" % "|".join(map(re.escape, rest))
+    out = subprocess.run(["grep", "-rlE", "--include=*.c", pat, tree],
+                         capture_output=True, text=True, check=False).stdout.split()
+    cands = [r for r in (os.path.relpath(p, tree) for p in out) if not r.startswith(NOT_KERNEL)]
+    for (rel, name), d in found.items():
+        if d is not None:
+            continue
+        near = os.path.dirname(rel)
+        for c in sorted(cands, key=lambda r: (-len(os.path.commonpath([near, os.path.dirname(r)])), r)):
+            if defines(c, name):
+                found[(rel, name)] = c
+                break
+    return found
+
+
+def probe(spatch, tree, rel, name, table):
+    """Judge function name where it is defined, in tree/rel, as a handler of table.
+
+    A copy of the file, with an initialiser of the table type appended that
+    sets the function as .mmap, goes through report and patch mode, so that
+    a function set in another file is judged by the same rules as any
+    handler (table None: the file sets it itself; only a copy is judged).
+    Returns (its handler records, one per definition (#ifdef variants), the
+    converted copy or None, spatch's stderr); the copy is converted only if
+    every record is mechanical, or there is none.
+    """
+    with open(os.path.join(tree, rel), errors="replace") as f:
+        text = f.read()
+    if table:
+        text += "\nstatic const struct %s __kit_probe = { .mmap = %s };\n" % (table, name)
+    with tempfile.TemporaryDirectory() as tmp:
+        cp = os.path.join(tmp, os.path.basename(rel))
+        with open(cp, "w") as f:
+            f.write(text)
+        rc, rep, err, new = judge(spatch, cp, tmp)
+        hs = [h for h in parse_report(rep) if h["handler"] == name]
+        # Without a handler record (generic_file_mmap), the copy as patch
+        # mode left it.
+        new = (patch_file(spatch, cp, hs, new)
+               if all(h["verdict"] == "mechanical" for h in hs) else None)
+    for h in hs:
+        h["file"] = rel
+    return hs, new, err
+
+
+def probe_definitions(spatch, ksrc, unresolved, jobs):
     """Classify helpers set as .mmap in one file and defined in another.
 
-    unresolved maps a name to the file of one initialiser that sets it. The
-    defining file is found with grep; a copy of it, with an initialiser of
-    the same table type appended, goes through the semantic patch, so the
-    helper is judged by the same rules as any handler. Returns handlers.
+    unresolved maps a name to the file of one initialiser that sets it.
+    Returns handlers, each judged where it is defined (probe(), jobs at a
+    time).
     """
-    if not unresolved:
-        return []
-    pat = r"\b(%s)\s*\(" % "|".join(sorted(unresolved))
-    out = subprocess.run(["grep", "-rlE", "--include=*.c", pat, ksrc],
-                         capture_output=True, text=True, check=False).stdout.split()
+    where = locate(ksrc, [(rel, n) for n, rel in unresolved.items()])
+
+    def one(item):
+        (use, name), rel = item
+        with open(os.path.join(ksrc, use), errors="replace") as f:
+            table = table_of(f.read(), name) or "file_operations"
+        return probe(spatch, ksrc, rel, name, table)[0]
+
     found = []
-    todo = dict(unresolved)
-    for path in sorted(out):
-        rel = os.path.relpath(path, ksrc)
-        if rel.startswith(("tools/", "Documentation/", "samples/")):
-            continue
-        text = open(path, errors="replace").read()
-        for name in [n for n in todo if function_body(text, n) is not None]:
-            use = open(os.path.join(ksrc, todo.pop(name)), errors="replace").read()
-            table = table_of(use, name) or "file_operations"
-            with tempfile.TemporaryDirectory() as tmp:
-                cp = os.path.join(tmp, os.path.basename(rel))
-                with open(cp, "w") as f:
-                    f.write(text + "\nstatic const struct %s __kit_probe = { .mmap = %s };\n"
-                            % (table, name))
-                rc, rep, err = run_spatch(spatch, "report", cp, tmp)
-            for h in parse_report(rep):
-                if h["handler"] == name:
-                    h["file"] = rel
-                    h["classes"] = classes_of(h["facts"])
-                    h["kind"] = verdict_kind(h["verdict"])
-                    h["sections"] = guide_sections(h)
-                    h["reason"] = "defined here, set as .mmap in other files"
-                    found.append(h)
+    with ThreadPoolExecutor(max_workers=jobs) as ex:
+        probed = list(ex.map(one, sorted(i for i in where.items() if i[1] is not None)))
+    for h in (h for hs in probed for h in hs):
+        h["classes"] = classes_of(h["facts"])
+        h["kind"] = verdict_kind(h["verdict"])
+        h["sections"] = guide_sections(h)
+        h["reason"] = "defined here, set as .mmap in other files"
+        found.append(h)
     return found
 
 
@@ -250,17 +347,22 @@ def classify(spatch, ksrc, sub, jobs):
     files = mmap_files(ksrc, sub)
 
     def one(rel):
-        rc, out, err = run_spatch(spatch, "report", rel, ksrc)
-        return rel, rc, out, err
+        # A file that only sets helpers defined elsewhere (vb2_fop_mmap(),
+        # ...) has nothing for spatch: its names are resolved below.
+        with open(os.path.join(ksrc, rel), errors="replace") as f:
+            text = f.read()
+        if all(function_body(text, n) is None for n in files[rel]):
+            return rel, 0, "", "", None
+        return (rel, *judge(spatch, rel, ksrc))
 
     handlers, seen = [], set()
     with ThreadPoolExecutor(max_workers=jobs) as ex:
         results = list(ex.map(one, files))
-    for rel, rc, out, err in results:
+    for rel, rc, out, err, new in results:
         found = parse_report(out)
         # What classify calls mechanical, convert must be able to convert.
         if any(h["verdict"] == "mechanical" for h in found):
-            patch_file(spatch, os.path.join(ksrc, rel), found)
+            patch_file(spatch, os.path.join(ksrc, rel), found, new)
         for h in found:
             h["classes"] = classes_of(h["facts"])
             h["kind"] = verdict_kind(h["verdict"])
@@ -297,7 +399,7 @@ def classify(spatch, ksrc, sub, jobs):
     for h in handlers:
         if h["kind"] == "unresolved":
             unresolved.setdefault(h["handler"], h["file"])
-    handlers.extend(probe_definitions(spatch, ksrc, unresolved))
+    handlers.extend(probe_definitions(spatch, ksrc, unresolved, jobs))
     by_name = {}
     for h in handlers:
         if h["kind"] not in ("unresolved", "unparsed"):
@@ -309,14 +411,22 @@ def classify(spatch, ksrc, sub, jobs):
                 h["table"] = table_of(f.read(), h["handler"])
             h.update(kind="shared", classes=d["classes"], sections=d["sections"],
                      reason="defined in %s:%d (%s)" % (d["file"], d["line"], d["verdict"]))
-    version = subprocess.run(["make", "-s", "-C", ksrc, "kernelversion"],
-                             capture_output=True, text=True, check=False).stdout.strip()
-    spv = subprocess.run([spatch, "--version"], capture_output=True, text=True,
-                         check=False).stdout.split("\n")[0]
-    return {"kernel": version or "unknown", "tree": os.path.basename(os.path.normpath(ksrc)),
+    return {"kernel": tree_version(ksrc), "tree": os.path.basename(os.path.normpath(ksrc)),
             "scope": sub or ".",
-            "spatch": spv, "files": len(files), "seconds": round(time.monotonic() - t0, 1),
-            "handlers": handlers}
+            "spatch": spatch_version(spatch), "files": len(files),
+            "seconds": round(time.monotonic() - t0, 1), "handlers": handlers}
+
+
+def tree_version(tree):
+    """The kernel version of a source tree ("unknown" if make cannot say)."""
+    return subprocess.run(["make", "-s", "-C", tree, "kernelversion"], capture_output=True,
+                          text=True, check=False).stdout.strip() or "unknown"
+
+
+def spatch_version(spatch):
+    """spatch's own version line."""
+    return subprocess.run([spatch, "--version"], capture_output=True, text=True,
+                          check=False).stdout.split("\n")[0]
 
 
 def totals(doc):
@@ -389,38 +499,47 @@ def fix_kernel_doc(text, old, new):
     return "\n".join(out)
 
 
-def patch_file(spatch, path, handlers):
-    """Patch mode on path; returns the converted text or None.
+def patch_file(spatch, path, handlers, new):
+    """Check patch mode's text new for path; returns the text to propose or None.
 
     A mechanical handler whose converted hook still names the VMA parameter
     (a use patch mode could not rewrite, which would not compile) gets a
-    blocked verdict instead, in handlers, and no text is returned.
+    blocked verdict instead, in handlers, and patch mode runs again with it
+    left alone: the file's other handlers are still converted. None when
+    no handler converts.
     """
-    d = os.path.dirname(path)
-    with tempfile.TemporaryDirectory() as tmp:
-        out = os.path.join(tmp, "out.c")
-        rc, diff, err = run_spatch(spatch, "patch", path, d, ["-o", out])
-        new = None
-        if rc == 0 and os.path.exists(out):
-            with open(out) as f:
-                new = f.read()
     with open(path) as f:
         old = f.read()
+    left_alone = []
+    while new is not None:
+        failed = [h for h in handlers if h["verdict"] == "mechanical"
+                  and vma_left(old, new, h["handler"])]
+        if not failed:
+            break
+        for h in failed:
+            h["verdict"] = "blocked: " + vma_left(old, new, h["handler"])
+            left_alone.append(h["handler"])
+        new = judge(spatch, path, os.path.dirname(path), left_alone)[3]
+    if new is None:
+        return None
     for h in handlers:
-        if h["verdict"] != "mechanical" or new is None:
-            continue
-        m = re.search(r"\b%s\s*\(([^;{]*)\)\s*\{" % re.escape(h["handler"]), old)
-        vma = re.search(r"struct\s+vm_area_struct\s*\*\s*(\w+)", m.group(1) if m else "")
-        body = function_body(new, h["handler"] + "_prepare")
-        left = vma and body is not None and re.search(r"\b%s\b" % vma.group(1), body)
-        if body is None or left:
-            h["verdict"] = ("blocked: patch mode left a use of the VMA it cannot rewrite"
-                            + (" (line %d of the converted hook)"
-                               % body[:left.start()].count("\n") if left else ""))
-            new = None
-            continue
-        new = fix_kernel_doc(new, h["handler"], h["handler"] + "_prepare")
-    return new
+        if h["verdict"] == "mechanical":
+            new = fix_kernel_doc(new, h["handler"], h["handler"] + "_prepare")
+    return new if new != old else None
+
+
+def vma_left(old, new, name):
+    """Why name's conversion in new does not hold, or "" if it does."""
+    m = re.search(r"\b%s\s*\(([^;{]*)\)\s*\{" % re.escape(name), old)
+    vma = re.search(r"struct\s+vm_area_struct\s*\*\s*(\w+)", m.group(1) if m else "")
+    body = function_body(new, name + "_prepare")
+    if body is None:
+        return "patch mode did not produce %s_prepare()" % name
+    left = vma and re.search(r"\b%s\b" % vma.group(1), body)
+    if left:
+        return ("patch mode left a use of the VMA it cannot rewrite (line %d of the "
+                "converted hook)" % body[:left.start()].count("\n"))
+    return ""
 
 
 def convert(spatch, path, apply):
@@ -433,15 +552,14 @@ def convert(spatch, path, apply):
         raise AssistantError(
             "%s is in the kit's shared kernel cache (%s), which stays pristine.\n"
             "  Copy the tree (cp -al / rsync) or the file elsewhere and convert the copy." % (path, cache))
-    d = os.path.dirname(path)
-    rc, rep, err = run_spatch(spatch, "report", path, d)
+    rc, rep, err, new = judge(spatch, path, os.path.dirname(path))
     if rc != 0:
         raise AssistantError("spatch failed on %s:\n%s" % (path, err.strip()))
     handlers = parse_report(rep)
     if not handlers:
         raise AssistantError("%s sets no .mmap handler that spatch could find (or it does not "
                              "parse: run spatch --parse-c %s)." % (path, path))
-    new = patch_file(spatch, path, handlers)
+    new = patch_file(spatch, path, handlers, new)
     with open(path) as f:
         old = f.read()
     blocked = [h for h in handlers if h["verdict"] != "mechanical"]
@@ -467,6 +585,8 @@ def convert(spatch, path, apply):
 
 def function_body(text, name):
     """The text of function name's body in C source text, or None."""
+    if name not in text:
+        return None  # the regex below is slow on large files
     m = re.search(r"^(?:[A-Za-z_][^;{}()]*\b)?%s\s*\([^;{]*\)\s*\{" % re.escape(name), text, re.M)
     if not m:
         return None
@@ -508,53 +628,135 @@ def mmap_handlers(text):
     return dict(re.findall(r"\b(\w+)\s*=\s*\{[^;]*?\.mmap\s*=\s*(\w+)", text, re.S))
 
 
+GENERIC = ("generic_file_mmap", "generic_file_readonly_mmap")
+
+
 def compare(spatch, old, new):
-    """Patch mode on old's handlers that new converted, against new's hook."""
+    """Patch mode on old's handlers that new converted, against new's hook.
+
+    A handler is (the file of its table, its old name, upstream's new
+    name); the tables of one file that set it count once. Both the old
+    handler and the new hook are looked for across the tree (locate()), so
+    one defined in another file than its table is compared too. Returns
+    one row per handler.
+    """
     files = subprocess.run(["grep", "-rlE", "--include=*.c", r"\.mmap_prepare\s*=", new],
                            capture_output=True, text=True, check=False).stdout.split()
-    rows = []
+    pairs = {}
     for path in sorted(files):
         rel = os.path.relpath(path, new)
-        opath = os.path.join(old, rel)
-        if not os.path.isfile(opath):
+        if not os.path.isfile(os.path.join(old, rel)):
             continue
-        ntext = open(path, errors="replace").read()
-        otext = open(opath, errors="replace").read()
-        olds = mmap_handlers(otext)
-        for var, nfn in prepare_handlers(ntext).items():
-            ofn = olds.get(var)
-            if not ofn:
-                continue
-            row = {"file": rel, "old": ofn, "new": nfn}
-            with tempfile.TemporaryDirectory() as tmp:
-                # A copy: convert never writes the cached trees.
-                cp = os.path.join(tmp, os.path.basename(rel))
-                shutil.copy(opath, cp)
-                rc, rep, err = run_spatch(spatch, "report", cp, tmp)
-                hs = [h for h in parse_report(rep) if h["handler"] == ofn]
-                out = os.path.join(tmp, "out.c")
-                run_spatch(spatch, "patch", cp, tmp, ["-o", out])
-                conv = open(out).read() if os.path.exists(out) else None
-            if ofn in ("generic_file_mmap", "generic_file_readonly_mmap"):
-                ok = conv is not None and prepare_handlers(conv).get(var) == ofn + "_prepare"
-                row.update(result="matched" if ok and nfn == ofn + "_prepare" else "different",
-                           reason="" if ok else "the generic helper was not renamed")
-            elif not hs:
-                row.update(result="refused", reason="not found by spatch: defined in another "
-                           "file, or not parsed")
-            elif hs[0]["verdict"] != "mechanical":
-                row.update(result="refused", reason=hs[0]["verdict"])
-            elif conv is None or function_body(conv, ofn + "_prepare") is None:
-                row.update(result="refused", reason="patch mode produced no conversion")
-            else:
-                mine = effects(function_body(conv, ofn + "_prepare"))
-                theirs = effects(function_body(ntext, nfn) or "")
-                diff = ["%s: ours %s, upstream %s" % (k, mine[k], theirs[k])
-                        for k in mine if mine[k] != theirs[k]]
-                row.update(result="matched" if not diff else "different",
-                           reason="; ".join(diff), ours=mine, upstream=theirs)
-            rows.append(row)
+        with open(path, errors="replace") as f:
+            news = prepare_handlers(f.read())
+        with open(os.path.join(old, rel), errors="replace") as f:
+            olds = mmap_handlers(f.read())
+        for var, nfn in news.items():
+            if olds.get(var):
+                pairs.setdefault((rel, olds[var], nfn), []).append(var)
+    odef = locate(old, [(rel, o) for rel, o, n in pairs if o not in GENERIC])
+    ndef = locate(new, [(rel, n) for rel, o, n in pairs])
+    judged = {}
+    rows = []
+    for (rel, ofn, nfn), tables in pairs.items():
+        row = {"file": rel, "old": ofn, "new": nfn, "tables": tables}
+        rows.append(row)
+        if ofn in GENERIC:
+            # The table's file converts the initialiser itself.
+            if (rel, ofn) not in judged:
+                judged[(rel, ofn)] = probe(spatch, old, rel, ofn, None)
+            conv = judged[(rel, ofn)][1]
+            ok = conv is not None and ofn + "_prepare" in prepare_handlers(conv).values()
+            row.update(result="matched" if ok and nfn == ofn + "_prepare" else "different",
+                       reason="" if ok else "the generic helper was not renamed")
+            continue
+        d = odef[(rel, ofn)]
+        if d is None:
+            row.update(result="refused", reason="%s() is defined in no .c file of the old tree "
+                       "(a macro?)" % ofn)
+            continue
+        row["defined"] = d
+        if (d, ofn) not in judged:
+            judged[(d, ofn)] = probe(spatch, old, d, ofn, None if d == rel else "file_operations")
+        hs, conv, err = judged[(d, ofn)]
+        h = hs[0] if hs else None
+        nd = ndef[(rel, nfn)]
+        theirs = None
+        if nd:
+            with open(os.path.join(new, nd), errors="replace") as f:
+                theirs = function_body(f.read(), nfn)
+        if h is None:
+            row.update(result="refused", reason="spatch found no handler %s() in %s: %s" % (
+                ofn, d, parse_message(spatch, os.path.join(old, d), old)))
+        elif h["verdict"] != "mechanical":
+            row.update(result="refused", reason=h["verdict"])
+        elif conv is None or function_body(conv, ofn + "_prepare") is None:
+            row.update(result="refused", reason="patch mode produced no conversion")
+        elif theirs is None:
+            row.update(result="different", reason="upstream's %s() is defined in no .c file "
+                       "of the new tree: nothing to compare with" % nfn)
+        else:
+            mine = effects(function_body(conv, ofn + "_prepare"))
+            theirs = effects(theirs)
+            diff = ["%s: ours %s, upstream %s" % (k, mine[k], theirs[k])
+                    for k in mine if mine[k] != theirs[k]]
+            row.update(result="matched" if not diff else "different",
+                       reason="; ".join(diff), ours=mine, upstream=theirs)
     return rows
+
+
+RESULTS = ("matched", "different", "refused")
+
+
+def compare_counts(doc):
+    """{result: number of handlers} of a compare document, in RESULTS order."""
+    return {r: sum(1 for h in doc["handlers"] if h["result"] == r) for r in RESULTS}
+
+
+def render_compare(doc):
+    """The people's view of a compare document: one line per handler, then totals."""
+    lines = ["%-9s %s: %s -> %s%s" % (r["result"], r["file"], r["old"], r["new"],
+                                      ("  (" + r["reason"] + ")") if r["reason"] else "")
+             for r in doc["handlers"]]
+    lines.append("Linux %s against %s: %d handlers: %s (%.1f s)" % (
+        doc["old_kernel"], doc["new_kernel"], len(doc["handlers"]),
+        ", ".join("%s %d" % kv for kv in compare_counts(doc).items()), doc["seconds"]))
+    return "\n".join(lines)
+
+
+def rst_text(s):
+    """s as plain reStructuredText (its markup characters escaped)."""
+    return re.sub(r"([\\`*_|])", r"\\\1", s)
+
+
+def compare_table(docs, markdown=False):
+    """The upstream comparison: a summary per old kernel, then (rst) every handler."""
+    if markdown:
+        out = ["| Old kernel | Against | Handlers | Matched | Different | Refused |",
+               "|---|---|---|---|---|---|"]
+        for d in docs:
+            n = compare_counts(d)
+            out.append("| %s | %s | %d | %d | %d | %d |" % (
+                d["old_kernel"], d["new_kernel"], len(d["handlers"]), *n.values()))
+        return "\n".join(out)
+    out = [".. list-table:: Patch mode against upstream's conversions (%s)"
+           % docs[0]["spatch"].split(" compiled")[0], "   :header-rows: 1", "",
+           "   * - Old kernel", "     - Against", "     - Handlers",
+           *["     - %s" % r.capitalize() for r in RESULTS]]
+    for d in docs:
+        out += ["   * - %s" % d["old_kernel"], "     - %s" % d["new_kernel"],
+                "     - %d" % len(d["handlers"])]
+        out += ["     - %d" % n for n in compare_counts(d).values()]
+    for d in docs:
+        out += ["", ".. list-table:: Linux %s, each handler upstream converted by %s"
+                % (d["old_kernel"], d["new_kernel"]),
+                "   :header-rows: 1", "   :widths: 30 25 10 35", "",
+                "   * - File", "     - Handler", "     - Result", "     - Reason"]
+        for h in d["handlers"]:
+            out += ["   * - ``%s``" % h["file"],
+                    "     - ``%s`` to ``%s``" % (h["old"], h["new"]),
+                    "     - %s" % h["result"], "     - %s" % rst_text(h["reason"] or "-")]
+    return "\n".join(out + [""])
 
 
 def verify(doc):
@@ -595,6 +797,11 @@ def main(argv):
     m.add_argument("--old", required=True)
     m.add_argument("--new", required=True)
     m.add_argument("--json", required=True)
+    cr = sp.add_parser("compare-render")
+    cr.add_argument("json")
+    ct = sp.add_parser("compare-table")
+    ct.add_argument("--markdown", action="store_true")
+    ct.add_argument("json", nargs="+")
     a = ap.parse_args(argv)
     try:
         if a.cmd == "classify":
@@ -621,17 +828,25 @@ def main(argv):
                 doc = json.load(f)
             print(render(doc) if a.cmd == "render" else rst_table(doc))
         elif a.cmd == "compare":
+            t0 = time.monotonic()
             rows = compare(a.spatch, a.old, a.new)
-            doc = {"old": a.old, "new": a.new, "handlers": rows}
-            with open(a.json, "w") as f:
+            doc = {"old_kernel": tree_version(a.old), "new_kernel": tree_version(a.new),
+                   "spatch": spatch_version(a.spatch),
+                   "seconds": round(time.monotonic() - t0, 1), "handlers": rows}
+            os.makedirs(os.path.dirname(os.path.abspath(a.json)), exist_ok=True)
+            with open(a.json + ".tmp", "w") as f:
                 json.dump(doc, f, indent=1)
-            for r in rows:
-                print("%-9s %s: %s -> %s%s" % (r["result"], r["file"], r["old"], r["new"],
-                                               ("  (" + r["reason"] + ")") if r["reason"] else ""))
-            n = {}
-            for r in rows:
-                n[r["result"]] = n.get(r["result"], 0) + 1
-            print("%d handlers: %s" % (len(rows), ", ".join("%s %d" % kv for kv in sorted(n.items()))))
+            os.replace(a.json + ".tmp", a.json)
+            print(render_compare(doc))
+        elif a.cmd == "compare-render":
+            with open(a.json) as f:
+                print(render_compare(json.load(f)))
+        elif a.cmd == "compare-table":
+            docs = []
+            for path in a.json:
+                with open(path) as f:
+                    docs.append(json.load(f))
+            print(compare_table(docs, a.markdown))
         else:
             return convert(a.spatch, a.file, a.apply)
     except AssistantError as e:

@@ -7,9 +7,12 @@ any number of "expect-patch:" lines that patch mode's output must contain.
 Needs SPATCH in the environment (make assistant-check sets it).
 """
 
+import contextlib
 import glob
+import io
 import os
 import re
+import shutil
 import tempfile
 import unittest
 
@@ -32,7 +35,7 @@ class Fixtures(unittest.TestCase):
                     text = f.read()
                 want = dict(re.findall(r"^// expect-(verdict|classes): (.*)$", text, re.M))
                 patch = re.findall(r"^// expect-patch: (.*)$", text, re.M)
-                rc, out, err = ma.run_spatch(SPATCH, "report", path, FIXTURES)
+                rc, out, err, conv = ma.judge(SPATCH, path, FIXTURES)
                 self.assertEqual(rc, 0, err)
                 hs = ma.parse_report(out)
                 self.assertEqual(len(hs), 1, out)
@@ -40,17 +43,40 @@ class Fixtures(unittest.TestCase):
                 self.assertTrue(h["verdict"].startswith(want["verdict"]),
                                 "%r does not start with %r" % (h["verdict"], want["verdict"]))
                 self.assertEqual(" ".join(ma.classes_of(h["facts"])), want["classes"])
-                with tempfile.TemporaryDirectory() as tmp:
-                    out_c = os.path.join(tmp, "out.c")
-                    ma.run_spatch(SPATCH, "patch", path, FIXTURES, ["-o", out_c])
-                    new = text
-                    if os.path.exists(out_c):
-                        with open(out_c) as f:
-                            new = f.read()
+                new = text if conv is None else conv
                 for line in patch:
                     self.assertIn(line, new)
                 if not patch:
                     self.assertEqual(new, text, "patch mode changed a handler it must refuse")
+
+
+class PartialFile(unittest.TestCase):
+    """convert on a file with one mechanical handler and two it must leave."""
+
+    def test_mechanical_handler_converted_alone(self):
+        self.assertTrue(SPATCH, "SPATCH is not set: run make coccinelle, then set SPATCH")
+        src = os.path.join(FIXTURES, "mixed", "mixed.c")
+        with open(src) as f:
+            old = f.read()
+        with tempfile.TemporaryDirectory() as tmp:
+            path = os.path.join(tmp, "mixed.c")
+            shutil.copy(src, path)
+            out, err = io.StringIO(), io.StringIO()
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                rc = ma.convert(SPATCH, path, True)
+            with open(path) as f:
+                new = f.read()
+        self.assertEqual(rc, 1, "convert must exit 1 when it leaves handlers: " + err.getvalue())
+        self.assertIn("static int mx_ok_mmap_prepare(struct vm_area_desc *desc)", new)
+        self.assertIn(".mmap_prepare = mx_ok_mmap_prepare,", new)
+        for name in ("mx_wide_mmap", "mx_lock_mmap"):
+            # Left as it was: its definition and its initialiser.
+            self.assertEqual(ma.function_body(new, name), ma.function_body(old, name))
+            self.assertIn(".mmap = %s," % name, new)
+        self.assertRegex(err.getvalue(), r"mx_wide_mmap: not converted: blocked: patch mode "
+                         r"left a use of the VMA")
+        self.assertIn("mx_lock_mmap: not converted: needs mapped+close: lock: mutex_lock()",
+                      err.getvalue())
 
 
 if __name__ == "__main__":

@@ -1,9 +1,16 @@
 # SPDX-License-Identifier: GPL-2.0
 """Tests of the assistant's parser and renderers (no spatch needed)."""
 
+import glob
+import json
+import os
+import re
+import tempfile
 import unittest
 
 from kit import assistant as ma
+
+TOP = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "..")
 
 REPORT = """\
 drivers/a.c:10:11-20: mmap_prepare: a_mmap: table: file_operations
@@ -137,6 +144,71 @@ class KernelDoc(unittest.TestCase):
         out = ma.fix_kernel_doc(src, "f_mmap", "f_mmap_prepare")
         self.assertEqual(out, "/**\n * f_mmap_prepare() - map it\n * @desc: the proposed mapping\n"
                               " *\n * Return: 0\n */\n")
+
+
+class Locate(unittest.TestCase):
+    def tree(self, files):
+        tmp = tempfile.TemporaryDirectory()
+        self.addCleanup(tmp.cleanup)
+        for rel, text in files.items():
+            os.makedirs(os.path.dirname(os.path.join(tmp.name, rel)), exist_ok=True)
+            with open(os.path.join(tmp.name, rel), "w") as f:
+                f.write(text)
+        return tmp.name
+
+    def test_table_file_then_nearest_definition(self):
+        fn = "int %s(struct file *f, struct vm_area_struct *vma)\n{\n\treturn 0;\n}\n"
+        t = self.tree({
+            "fs/x/table.c": "static const struct file_operations f = { .mmap = x_mmap };\n"
+                            + fn % "own_mmap",
+            "fs/x/file.c": fn % "x_mmap",
+            "drivers/y/other.c": "static " + fn % "x_mmap",
+            "tools/x/copy.c": fn % "x_mmap",
+            "fs/x/caller.c": "\tx_mmap(f, vma);\n",
+        })
+        got = ma.locate(t, [("fs/x/table.c", "x_mmap"), ("fs/x/table.c", "own_mmap"),
+                            ("fs/x/table.c", "nowhere_mmap")])
+        self.assertEqual(got, {("fs/x/table.c", "x_mmap"): "fs/x/file.c",
+                               ("fs/x/table.c", "own_mmap"): "fs/x/table.c",
+                               ("fs/x/table.c", "nowhere_mmap"): None})
+
+
+COMPARE = {"old_kernel": "6.12.1", "new_kernel": "7.3.4", "spatch": "spatch version 1.3 compiled",
+           "seconds": 1.0, "handlers": [
+               {"file": "a.c", "old": "a_mmap", "new": "a_mmap_prepare", "tables": ["a_fops"],
+                "result": "matched", "reason": ""},
+               {"file": "b.c", "old": "b_mmap", "new": "b_mmap_prepare", "tables": ["b_fops"],
+                "result": "refused", "reason": "blocked: lock: *x_lock()"}]}
+
+
+class CompareTable(unittest.TestCase):
+    def test_counts_and_rows(self):
+        self.assertEqual(ma.compare_counts(COMPARE), {"matched": 1, "different": 0, "refused": 1})
+        rst = ma.compare_table([COMPARE])
+        self.assertIn("   * - 6.12.1\n     - 7.3.4\n     - 2\n     - 1\n     - 0\n     - 1", rst)
+        self.assertIn("     - blocked: lock: \\*x\\_lock()", rst)
+        md = ma.compare_table([COMPARE], markdown=True)
+        self.assertEqual(md.splitlines()[-1], "| 6.12.1 | 7.3.4 | 2 | 1 | 0 | 1 |")
+        self.assertIn("2 handlers: matched 1, different 0, refused 1", ma.render_compare(COMPARE))
+
+    def test_readme_table_is_the_committed_data(self):
+        # The README cannot include a file: its table must be the rendering
+        # of the committed JSON, so it is compared here.
+        paths = sorted(glob.glob(os.path.join(TOP, "Documentation", "data",
+                                              "upstream-compare-*.json")))
+        self.assertTrue(paths, "no Documentation/data/upstream-compare-*.json")
+        docs = []
+        for p in paths:
+            with open(p) as f:
+                docs.append(json.load(f))
+        with open(os.path.join(TOP, "README.md")) as f:
+            readme = f.read()
+        m = re.search(r"<!-- upstream-compare: .*? -->\n(.*?)\n\n", readme, re.S)
+        self.assertTrue(m, "README.md has no <!-- upstream-compare: ... --> table")
+        self.assertEqual(m.group(1), ma.compare_table(docs, markdown=True),
+                         "README.md's table is not the committed JSON's: run "
+                         "python3 -m kit.assistant compare-table --markdown "
+                         "Documentation/data/upstream-compare-*.json and paste it")
 
 
 if __name__ == "__main__":
