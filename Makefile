@@ -330,7 +330,7 @@ check: staged-lint staged-style staged-kit-check staged-tests staged-docs-check 
 # stage reads and the kernels, trees and tools they name, the installed
 # Debian packages, the variables below and those of the command line.
 # FRESH=1 runs every stage; "make <stage>" always runs it.
-STAGE_VARS := KERNEL SERIES KSRC KVER QEMU_ACCEL LAB_TIMEOUT LAB_STALL OLD_KVER
+STAGE_VARS := KERNEL SERIES KSRC KVER QEMU_ACCEL LAB_TIMEOUT LAB_STALL OLD_KVERS
 STAGE_MK_lint :=
 STAGE_MK_style := kernel-source
 STAGE_MK_kit-check := kernel-source

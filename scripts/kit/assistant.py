@@ -618,6 +618,13 @@ def effects(body):
             "error_override": [o.strip() for o in override], "errors": errors}
 
 
+def effect_text(items):
+    """One effect of a hook (fields, flags, errors, actions) as prose:
+    names joined by commas, an action as name(arguments), none as "none"."""
+    out = ["%s(%s)" % tuple(i) if isinstance(i, (tuple, list)) else str(i) for i in items]
+    return ", ".join(out) if out else "none"
+
+
 def prepare_handlers(text):
     """{struct variable: .mmap_prepare handler} of a source file."""
     return dict(re.findall(r"\b(\w+)\s*=\s*\{[^;]*?\.mmap_prepare\s*=\s*(\w+)", text, re.S))
@@ -698,7 +705,7 @@ def compare(spatch, old, new):
         else:
             mine = effects(function_body(conv, ofn + "_prepare"))
             theirs = effects(theirs)
-            diff = ["%s: ours %s, upstream %s" % (k, mine[k], theirs[k])
+            diff = ["%s: ours %s, upstream %s" % (k, effect_text(mine[k]), effect_text(theirs[k]))
                     for k in mine if mine[k] != theirs[k]]
             row.update(result="matched" if not diff else "different",
                        reason="; ".join(diff), ours=mine, upstream=theirs)

@@ -130,6 +130,12 @@ class Effects(unittest.TestCase):
         self.assertEqual(e["actions"], [("mmap_action_remap_full", "pfn + desc->pgoff")])
         self.assertEqual(e["error_override"], ["-EAGAIN"])
         self.assertEqual(e["errors"], ["-EINVAL"])
+        # A difference is read by people: names and calls, not Python lists.
+        self.assertEqual(ma.effect_text(e["actions"]),
+                         "mmap_action_remap_full(pfn + desc->pgoff)")
+        self.assertEqual(ma.effect_text(e["set_flags"][:2]),
+                         "VMA_DONTDUMP_BIT, VMA_DONTEXPAND_BIT")
+        self.assertEqual(ma.effect_text([]), "none")
 
     def test_function_body(self):
         src = "static int\nf_prepare(struct vm_area_desc *desc)\n{\n\tif (x) {\n\t\treturn 1;\n\t}\n\treturn 0;\n}\n"
