@@ -304,13 +304,13 @@ verify-bench: kernel sparse ## make verify on every example pair: battery time p
 
 check: lint style kit-check tests docs-check upstream-docs-check upstream-check labs verify-check guided-check slides-check matrix-build assistant-check ## every test: lint, style, grading layer, harness, docs, upstream doc and mm patches, labs, verify, guided labs, slides, kernel matrix build, conversion assistant
 
-matrix: sparse checkers ## every variant on every served kernel: build, boot the labs, table (long)
-	@. $(BUILD)/sparse.mk && export SPARSE && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
+matrix: sparse checkers coccinelle ## every variant on every served kernel: build, boot the labs, table (long)
+	@. $(BUILD)/sparse.mk && . $(BUILD)/coccinelle.mk && export SPARSE SPATCH && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
 		MATRIX_BOOT=$(or $(MATRIX_BOOT),all) scripts/matrix.sh $(BUILD)/matrix
 
-matrix-build: sparse checkers ## every after/ variant compiled against every served kernel's headers
+matrix-build: sparse checkers coccinelle ## every after/ variant compiled against every served kernel's headers
 	@python3 tests/test_matrix.py -q
-	@. $(BUILD)/sparse.mk && export SPARSE && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
+	@. $(BUILD)/sparse.mk && . $(BUILD)/coccinelle.mk && export SPARSE SPATCH && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
 		MATRIX_BOOT=none MATRIX_VARIANTS=after scripts/matrix.sh $(BUILD)/matrix-build
 
 matrix-versions: ## rewrite Documentation/versions.json from the trees the last matrix probed
