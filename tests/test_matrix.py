@@ -124,6 +124,38 @@ class Collect(unittest.TestCase):
                             capture_output=True, text=True).returncode
         self.assertEqual(rc, 1, "a FAIL cell must fail the table")
 
+    def test_shim_mode_and_refusals(self):
+        d = tempfile.mkdtemp()
+        s = os.path.join(d, "6.12")
+        for v in ("after", "stacked", "naive"):
+            os.makedirs(os.path.join(s, "modules", "ex", v))
+        write(os.path.join(d, "kernels"), "6.12\n")
+        write(os.path.join(s, "kernel.json"), json.dumps({
+            "kernel": "6.12.107", "booted": False, "probe": False,
+            "variants": [["ex", "after", "01-ex", False, "shim"],
+                         ["ex", "stacked", "01-ex", False, "shim"],
+                         ["ex", "naive", "01-ex", True, "shim"]]}))
+        write(os.path.join(s, "presence.json"), json.dumps(
+            {"present": {"vm_operations_struct.mapped": False}}))
+        # In shim mode the kit supplies the member: its absence is a bug.
+        write(os.path.join(s, "modules", "ex", "after", "build.log"),
+              "e.c:1:1: error: 'struct vm_operations_struct' has no member named 'mapped'\n")
+        write(os.path.join(s, "modules", "ex", "stacked", "build.log"),
+              "x.h:5:45: error: call to '__compiletime_assert_3' declared with attribute "
+              "error: mmap_prepare_compat: vfs_mmap_prepare() before 6.17: no file\n")
+        matrix.collect(d, os.path.join(d, "m.json"))
+        with open(os.path.join(d, "m.json"), encoding="utf-8") as f:
+            cells = json.load(f)["kernels"][0]["cells"]
+        self.assertEqual(cells["ex/after"]["verdict"], "FAIL")
+        self.assertEqual(cells["ex/stacked"]["verdict"], "n.a.")
+        self.assertIn("before 6.17", cells["ex/stacked"]["reason"])
+        self.assertEqual(cells["ex/naive"], {"verdict": "BUILT", "reason": "not booted",
+                                             "mode": "shim"})
+        out = subprocess.run([sys.executable, os.path.join(HERE, "..", "scripts", "matrix.py"),
+                              "table", os.path.join(d, "m.json")],
+                             capture_output=True, text=True).stdout
+        self.assertIn("BUILT*", out)
+
 
 if __name__ == "__main__":
     unittest.main()
