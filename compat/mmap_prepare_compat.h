@@ -87,9 +87,6 @@ typedef int __bitwise vma_flag_t;
 
 #ifdef KIT_COMPAT_SHIM
 #if KIT_COMPAT_SINCE(6, 17)
-/* The kernel's descriptor, for vfs_mmap_prepare(), named before the rename. */
-typedef struct vm_area_desc kit_compat_kernel_desc_t;
-
 /**
  * kit_compat_kernel_desc_flags() - the flags of a kernel descriptor
  * @kdesc: the kernel's descriptor
@@ -97,7 +94,7 @@ typedef struct vm_area_desc kit_compat_kernel_desc_t;
  * Return: them as the legacy vm_flags_t mask (7.1 keeps it as word 0).
  */
 static inline vm_flags_t
-kit_compat_kernel_desc_flags(kit_compat_kernel_desc_t *kdesc)
+kit_compat_kernel_desc_flags(struct vm_area_desc *kdesc)
 {
 #if KIT_COMPAT_SINCE(7, 1)
 	return ACCESS_PRIVATE(&kdesc->vma_flags, __vma_flags)[0];
@@ -112,7 +109,7 @@ kit_compat_kernel_desc_flags(kit_compat_kernel_desc_t *kdesc)
  * @flags: the legacy vm_flags_t mask
  */
 static inline void
-kit_compat_kernel_desc_set_flags(kit_compat_kernel_desc_t *kdesc,
+kit_compat_kernel_desc_set_flags(struct vm_area_desc *kdesc,
 				 vm_flags_t flags)
 {
 #if KIT_COMPAT_SINCE(7, 1)
@@ -134,9 +131,6 @@ kit_compat_kernel_desc_set_flags(kit_compat_kernel_desc_t *kdesc,
 
 #define KIT_COMPAT_RENAME(name)	kit_##name
 
-#define vm_area_desc		KIT_COMPAT_RENAME(vm_area_desc)
-#define mmap_action		KIT_COMPAT_RENAME(mmap_action)
-#define mmap_action_type	KIT_COMPAT_RENAME(mmap_action_type)
 #define vfs_mmap_prepare	KIT_COMPAT_RENAME(vfs_mmap_prepare)
 #define vma_desc_size		KIT_COMPAT_RENAME(vma_desc_size)
 #define vma_desc_pages		KIT_COMPAT_RENAME(vma_desc_pages)
@@ -167,8 +161,6 @@ kit_compat_kernel_desc_set_flags(kit_compat_kernel_desc_t *kdesc,
  * (-fms-extensions, which the build adds), then mapped. The VMA gets the
  * kernel's part; kit_compat_mmap() reads mapped from the whole.
  */
-typedef struct vm_operations_struct kit_compat_kernel_vm_ops_t;
-
 struct kit_vm_operations_struct {
 	struct vm_operations_struct;
 	int (*mapped)(unsigned long start, unsigned long end, pgoff_t pgoff,
@@ -179,7 +171,7 @@ struct kit_vm_operations_struct {
 #endif
 
 /* What the core does once the hook has returned (7.3's list). */
-enum mmap_action_type {
+enum kit_mmap_action_type {
 	MMAP_NOTHING,
 	MMAP_REMAP_PFN,
 	MMAP_IO_REMAP_PFN,
@@ -188,7 +180,7 @@ enum mmap_action_type {
 };
 
 /* The action a hook asks for, with 7.3's members. */
-struct mmap_action {
+struct kit_mmap_action {
 	union {
 		struct {
 			unsigned long start;
@@ -207,19 +199,19 @@ struct mmap_action {
 			pgoff_t pgoff;
 		} map_kernel;
 	};
-	enum mmap_action_type type;
+	enum kit_mmap_action_type type;
 	int error_override;
 	/* The VMA is already in the rmap when a .mmap runs: no effect here. */
 	bool hide_from_rmap_until_complete :1;
 };
 
 /* The flags of a descriptor: the legacy vm_flags_t mask, as one word. */
-typedef struct {
+struct kit_compat_vma_flags {
 	vm_flags_t __kit_flags;
-} kit_compat_vma_flags_t;
+};
 
 /* The descriptor, with 7.3's members and their meaning. */
-struct vm_area_desc {
+struct kit_vm_area_desc {
 	struct mm_struct *mm;
 	struct file *file;
 	unsigned long start;
@@ -227,16 +219,72 @@ struct vm_area_desc {
 
 	pgoff_t pgoff;
 	struct file *vm_file;
-	kit_compat_vma_flags_t vma_flags;
+	struct kit_compat_vma_flags vma_flags;
 	pgprot_t page_prot;
 
 	const struct vm_operations_struct *vm_ops;
 	void *private_data;
 
-	struct mmap_action action;
+	struct kit_mmap_action action;
 };
 
 #define KIT_COMPAT_DESC_FLAGS(desc)	((desc)->vma_flags.__kit_flags)
+
+#ifndef KIT_COMPAT_MAPPED
+/**
+ * kit_vfs_mmap_prepare() - run another file's .mmap_prepare on a descriptor
+ * @file: the file, whose f_op has .mmap_prepare
+ * @desc: the kit's descriptor
+ *
+ * The kernel's hook takes the kernel's descriptor: it gets a copy, and
+ * what it may change comes back. Before 6.17 no file has the hook, and
+ * that file's .mmap needs a VMA, which a hook does not have: the build
+ * stops. 6.17's descriptor has no vm_file (its file is the one mapped).
+ *
+ * Return: what the file's hook returned.
+ */
+static inline int kit_vfs_mmap_prepare(struct file *file,
+				       struct kit_vm_area_desc *desc)
+{
+#if KIT_COMPAT_SINCE(6, 17)
+	struct vm_area_desc kdesc = {
+		.mm = desc->mm,
+#if KIT_COMPAT_SINCE(6, 18)
+		.file = file,
+		.vm_file = desc->vm_file,
+#else
+		.file = desc->vm_file,
+#endif
+		.start = desc->start,
+		.end = desc->end,
+		.pgoff = desc->pgoff,
+		.page_prot = desc->page_prot,
+		.vm_ops = desc->vm_ops,
+		.private_data = desc->private_data,
+	};
+	int ret;
+
+	kit_compat_kernel_desc_set_flags(&kdesc, KIT_COMPAT_DESC_FLAGS(desc));
+	ret = file->f_op->mmap_prepare(&kdesc);
+	if (ret)
+		return ret;
+	desc->pgoff = kdesc.pgoff;
+	KIT_COMPAT_DESC_FLAGS(desc) = kit_compat_kernel_desc_flags(&kdesc);
+	desc->page_prot = kdesc.page_prot;
+	desc->vm_ops = kdesc.vm_ops;
+	desc->private_data = kdesc.private_data;
+	return 0;
+#else
+	BUILD_BUG_ON_MSG(1, "mmap_prepare_compat: no .mmap_prepare to call before 6.17");
+	return -ENODEV;
+#endif
+}
+#endif /* !KIT_COMPAT_MAPPED */
+
+/* From here on, the driver's code sees the kit's types. */
+#define vm_area_desc		KIT_COMPAT_RENAME(vm_area_desc)
+#define mmap_action		KIT_COMPAT_RENAME(mmap_action)
+#define mmap_action_type	KIT_COMPAT_RENAME(mmap_action_type)
 #elif KIT_COMPAT_SINCE(6, 17) && !KIT_COMPAT_SINCE(7, 1)
 /*
  * 6.17 to 7.0, the kernel's own path: the descriptor's flags are a
@@ -498,56 +546,6 @@ static inline void mmap_action_map_kernel_pages_full(struct vm_area_desc *desc,
 	mmap_action_map_kernel_pages(desc, desc->start, pages,
 				     vma_desc_pages(desc));
 }
-
-#ifndef KIT_COMPAT_MAPPED
-/**
- * vfs_mmap_prepare() - run another file's .mmap_prepare on a descriptor
- * @file: the file, whose f_op has .mmap_prepare
- * @desc: the kit's descriptor
- *
- * The kernel's hook takes the kernel's descriptor: it gets a copy, and
- * what it may change comes back. Before 6.17 no file has the hook, and
- * that file's .mmap needs a VMA, which a hook does not have: the build
- * stops. 6.17's descriptor has no vm_file (its file is the one mapped).
- *
- * Return: what the file's hook returned.
- */
-static inline int vfs_mmap_prepare(struct file *file, struct vm_area_desc *desc)
-{
-#if KIT_COMPAT_SINCE(6, 17)
-	kit_compat_kernel_desc_t kdesc = {
-		.mm = desc->mm,
-#if KIT_COMPAT_SINCE(6, 18)
-		.file = file,
-		.vm_file = desc->vm_file,
-#else
-		.file = desc->vm_file,
-#endif
-		.start = desc->start,
-		.end = desc->end,
-		.pgoff = desc->pgoff,
-		.page_prot = desc->page_prot,
-		.vm_ops = desc->vm_ops,
-		.private_data = desc->private_data,
-	};
-	int ret;
-
-	kit_compat_kernel_desc_set_flags(&kdesc, KIT_COMPAT_DESC_FLAGS(desc));
-	ret = file->f_op->mmap_prepare(&kdesc);
-	if (ret)
-		return ret;
-	desc->pgoff = kdesc.pgoff;
-	KIT_COMPAT_DESC_FLAGS(desc) = kit_compat_kernel_desc_flags(&kdesc);
-	desc->page_prot = kdesc.page_prot;
-	desc->vm_ops = kdesc.vm_ops;
-	desc->private_data = kdesc.private_data;
-	return 0;
-#else
-	BUILD_BUG_ON_MSG(1, "mmap_prepare_compat: vfs_mmap_prepare() before 6.17: no file has .mmap_prepare");
-	return -ENODEV;
-#endif
-}
-#endif
 
 /**
  * kit_compat_action_prepare() - the checks 7.3 makes before the VMA exists
