@@ -36,6 +36,7 @@
 #define MMAP_PREPARE_COMPAT_H
 
 #include <linux/bits.h>
+#include <linux/fs.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
@@ -85,6 +86,60 @@ typedef int __bitwise vma_flag_t;
 #define VMA_MIXEDMAP_BIT	KIT_COMPAT_BIT(VM_MIXEDMAP)
 #endif /* < 6.19 */
 
+/**
+ * kit_compat_vm_flags() - the vm_flags_t mask of a list of bit numbers
+ * @bits: VMA_*_BIT numbers
+ * @nr: how many there are
+ *
+ * Return: the mask with each of those bits set.
+ */
+static __always_inline vm_flags_t kit_compat_vm_flags(const vma_flag_t *bits,
+						      size_t nr)
+{
+	vm_flags_t mask = 0;
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		mask |= BIT((__force int)bits[i]);
+	return mask;
+}
+
+#define KIT_COMPAT_VM_FLAGS(...) \
+	kit_compat_vm_flags((const vma_flag_t[]){ __VA_ARGS__ }, \
+			    ARRAY_SIZE(((const vma_flag_t[]){ __VA_ARGS__ })))
+
+#if !KIT_COMPAT_SINCE(7, 1)
+/**
+ * mk_vma_flags() - the flags of some VMA_*_BIT numbers
+ * @...: the bit numbers
+ *
+ * From 7.1 this builds a vma_flags_t, which the calls that take flags, such
+ * as shmem_file_setup(), take there. Before 7.1 those calls take a
+ * vm_flags_t mask, so this builds the mask; assigning it to a vma_flags_t
+ * fails to compile rather than losing bits.
+ *
+ * Return: the vm_flags_t mask with those bits set.
+ */
+#define mk_vma_flags(...)	KIT_COMPAT_VM_FLAGS(__VA_ARGS__)
+
+/**
+ * vfs_mmap() - call a file's legacy .mmap
+ * @file: the file
+ * @vma: the VMA to set up
+ *
+ * 6.12 calls it call_mmap(); 6.17 has vfs_mmap() (the rename is in a
+ * release that is not served).
+ *
+ * Return: what the file's .mmap returned.
+ */
+#if !KIT_COMPAT_SINCE(6, 17)
+static inline int vfs_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	return call_mmap(file, vma);
+}
+#endif
+#endif /* < 7.1 */
+
 #ifdef KIT_COMPAT_SHIM
 #if KIT_COMPAT_SINCE(6, 17)
 /**
@@ -127,7 +182,6 @@ kit_compat_kernel_desc_set_flags(struct vm_area_desc *kdesc,
  * declarations; only the driver's code after the include sees the renames.
  */
 #include <linux/file.h>
-#include <linux/fs.h>
 
 #define KIT_COMPAT_RENAME(name)	kit_##name
 
@@ -317,43 +371,6 @@ static inline unsigned long vma_desc_pages(const struct vm_area_desc *desc)
 	return vma_desc_size(desc) >> PAGE_SHIFT;
 }
 #endif /* shim, or < 6.19 */
-
-/**
- * kit_compat_vm_flags() - the vm_flags_t mask of a list of bit numbers
- * @bits: VMA_*_BIT numbers
- * @nr: how many there are
- *
- * Return: the mask with each of those bits set.
- */
-static __always_inline vm_flags_t kit_compat_vm_flags(const vma_flag_t *bits,
-						      size_t nr)
-{
-	vm_flags_t mask = 0;
-	size_t i;
-
-	for (i = 0; i < nr; i++)
-		mask |= BIT((__force int)bits[i]);
-	return mask;
-}
-
-#define KIT_COMPAT_VM_FLAGS(...) \
-	kit_compat_vm_flags((const vma_flag_t[]){ __VA_ARGS__ }, \
-			    ARRAY_SIZE(((const vma_flag_t[]){ __VA_ARGS__ })))
-
-/**
- * mk_vma_flags() - the flags of some VMA_*_BIT numbers
- * @...: the bit numbers
- *
- * From 7.1 this builds a vma_flags_t, which the calls that take flags, such
- * as shmem_file_setup(), take there. Before 7.1 those calls take a
- * vm_flags_t mask, so this builds the mask; assigning it to a vma_flags_t
- * fails to compile rather than losing bits.
- *
- * Return: the vm_flags_t mask with those bits set.
- */
-#if !KIT_COMPAT_SINCE(7, 1)
-#define mk_vma_flags(...)	KIT_COMPAT_VM_FLAGS(__VA_ARGS__)
-#endif
 
 /**
  * vma_desc_test() - is a flag set in the descriptor?
