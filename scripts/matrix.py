@@ -159,17 +159,13 @@ def build_reason(log_path):
 
 
 def read_lab_results(path):
-    """run-lab.sh's results: '<variant> <verdict> <secs> <reason>' lines."""
-    res = {}
+    """{variant: (verdict, reason)} from run-lab.sh's result.json."""
     try:
         with open(path, encoding="utf-8") as f:
-            for line in f:
-                parts = line.rstrip("\n").split(None, 3)
-                if len(parts) >= 2:
-                    res[parts[0]] = (parts[1], parts[3] if len(parts) > 3 else "")
-    except OSError:
-        pass
-    return res
+            result = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return {v["name"]: (v["verdict"], v["reason"]) for v in result.get("variants", [])}
 
 
 def collect(mdir, out_json):
@@ -207,7 +203,7 @@ def collect(mdir, out_json):
             if not lab:
                 cells[key] = {"verdict": "BUILT", "reason": "no lab", "mode": mode}
                 continue
-            res = read_lab_results(os.path.join(sdir, "labs", lab, "results"))
+            res = read_lab_results(os.path.join(sdir, "labs", lab, "result.json"))
             verdict, reason = res.get(variant, ("FAIL", "no lab result"))
             if verdict == "CAUGHT":
                 verdict, reason = "PASS", "caught, as expected"

@@ -112,7 +112,9 @@ class Collect(unittest.TestCase):
         write(os.path.join(s, "modules", "ex", "before", "build.log"),
               "e.c:1:1: error: implicit declaration of function 'vma_desc_test'\n")
         os.makedirs(os.path.join(s, "labs", "01-ex"))
-        write(os.path.join(s, "labs", "01-ex", "results"), "naive CAUGHT 9.1 leak\n")
+        write(os.path.join(s, "labs", "01-ex", "result.json"), json.dumps(
+            {"variants": [{"name": "naive", "verdict": "CAUGHT",
+                           "reason": "caught, as expected: leak"}]}))
         matrix.collect(d, os.path.join(d, "m.json"))
         with open(os.path.join(d, "m.json"), encoding="utf-8") as f:
             cells = json.load(f)["kernels"][0]["cells"]
