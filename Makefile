@@ -309,7 +309,7 @@ matrix: sparse checkers coccinelle ## every variant on every served kernel: buil
 		MATRIX_BOOT=$(or $(MATRIX_BOOT),all) scripts/matrix.sh $(BUILD)/matrix
 
 matrix-build: sparse checkers coccinelle ## every after/ variant compiled against every served kernel's headers
-	@python3 tests/test_matrix.py -q
+	@. $(BUILD)/coccinelle.mk && SPATCH="$$SPATCH" python3 tests/test_matrix.py -q
 	@. $(BUILD)/sparse.mk && . $(BUILD)/coccinelle.mk && export SPARSE SPATCH && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
 		MATRIX_BOOT=none MATRIX_VARIANTS=after scripts/matrix.sh $(BUILD)/matrix-build
 
