@@ -208,13 +208,15 @@ kit_compat_kernel_desc_set_flags(struct vm_area_desc *kdesc,
 #define MMAP_SIMPLE_IO_REMAP	KIT_COMPAT_RENAME(MMAP_SIMPLE_IO_REMAP)
 #define MMAP_MAP_KERNEL_PAGES	KIT_COMPAT_RENAME(MMAP_MAP_KERNEL_PAGES)
 
-#ifdef KIT_COMPAT_MAPPED
+#if defined(KIT_COMPAT_MAPPED) && !KIT_COMPAT_SINCE(7, 1)
 /*
  * The driver sets vm_ops->mapped, which the kernel's table lacks. Its
  * tables become the kit's: the kernel's table, as an unnamed first member
  * (-fms-extensions, which the build adds), then mapped. The VMA gets the
- * kernel's part; kit_compat_mmap() reads mapped from the whole.
+ * kernel's part; kit_compat_mmap() reads mapped from the whole. From 7.1
+ * the kernel's table has it (and calls it only after an .mmap_prepare).
  */
+#define KIT_COMPAT_OWN_VM_OPS
 struct kit_vm_operations_struct {
 	struct vm_operations_struct;
 	int (*mapped)(unsigned long start, unsigned long end, pgoff_t pgoff,
@@ -284,7 +286,7 @@ struct kit_vm_area_desc {
 
 #define KIT_COMPAT_DESC_FLAGS(desc)	((desc)->vma_flags.__kit_flags)
 
-#ifndef KIT_COMPAT_MAPPED
+#ifndef KIT_COMPAT_OWN_VM_OPS
 /**
  * kit_vfs_mmap_prepare() - run another file's .mmap_prepare on a descriptor
  * @file: the file, whose f_op has .mmap_prepare
@@ -333,7 +335,7 @@ static inline int kit_vfs_mmap_prepare(struct file *file,
 	return -ENODEV;
 #endif
 }
-#endif /* !KIT_COMPAT_MAPPED */
+#endif /* !KIT_COMPAT_OWN_VM_OPS */
 
 /* From here on, the driver's code sees the kit's types. */
 #define vm_area_desc		KIT_COMPAT_RENAME(vm_area_desc)
@@ -681,11 +683,11 @@ static inline int kit_compat_mapped(struct vm_area_struct *vma,
 				    struct vm_area_desc *desc,
 				    const void *dummy)
 {
-#ifdef KIT_COMPAT_MAPPED
+#if defined(KIT_COMPAT_OWN_VM_OPS) || KIT_COMPAT_SINCE(7, 1)
 	void *priv = vma->vm_private_data;
 	int err;
 
-	/* Only the driver's own tables have the kit's layout. */
+	/* Before 7.1 only the driver's own tables have the kit's layout. */
 	if ((const void *)desc->vm_ops == dummy || !desc->vm_ops->mapped)
 		return 0;
 	err = desc->vm_ops->mapped(vma->vm_start, vma->vm_end, vma->vm_pgoff,
