@@ -140,8 +140,27 @@ static inline int vfs_mmap(struct file *file, struct vm_area_struct *vma)
 #endif
 #endif /* < 7.1 */
 
+/*
+ * A hook that calls another file's hook (vfs_mmap_prepare()) cannot be
+ * supported before 6.19: shmem, the file such a driver maps, has only
+ * .mmap there (mm/shmem.c of 6.17.8 and 6.18.15), which needs a VMA that a
+ * hook does not have, and the kernel's vfs_mmap_prepare() would call a
+ * NULL hook. The build stops with the reason instead.
+ */
+#define KIT_COMPAT_REFUSE_NESTED(why, file, desc) ({ \
+	BUILD_BUG_ON_MSG(1, "mmap_prepare_compat: vfs_mmap_prepare() " why); \
+	(void)(file); \
+	(void)(desc); \
+	-ENODEV; \
+})
+#if !KIT_COMPAT_SINCE(6, 19)
+#undef vfs_mmap_prepare
+#define vfs_mmap_prepare(file, desc) \
+	KIT_COMPAT_REFUSE_NESTED("before 6.19: shmem has only .mmap", file, desc)
+#endif
+
 #ifdef KIT_COMPAT_SHIM
-#if KIT_COMPAT_SINCE(6, 17)
+#if KIT_COMPAT_SINCE(6, 19)
 /**
  * kit_compat_kernel_desc_flags() - the flags of a kernel descriptor
  * @kdesc: the kernel's descriptor
@@ -173,7 +192,7 @@ kit_compat_kernel_desc_set_flags(struct vm_area_desc *kdesc,
 	kdesc->vm_flags = flags;
 #endif
 }
-#endif /* 6.17 */
+#endif /* 6.19 */
 
 /*
  * Shim mode: the driver's mmap goes through kit_compat_mmap(), not through
@@ -185,7 +204,6 @@ kit_compat_kernel_desc_set_flags(struct vm_area_desc *kdesc,
 
 #define KIT_COMPAT_RENAME(name)	kit_##name
 
-#define vfs_mmap_prepare	KIT_COMPAT_RENAME(vfs_mmap_prepare)
 #define vma_desc_size		KIT_COMPAT_RENAME(vma_desc_size)
 #define vma_desc_pages		KIT_COMPAT_RENAME(vma_desc_pages)
 #define vma_desc_test		KIT_COMPAT_RENAME(vma_desc_test)
@@ -286,34 +304,32 @@ struct kit_vm_area_desc {
 
 #define KIT_COMPAT_DESC_FLAGS(desc)	((desc)->vma_flags.__kit_flags)
 
-#ifndef KIT_COMPAT_OWN_VM_OPS
+#ifdef KIT_COMPAT_OWN_VM_OPS
+/* Another file's vm_ops would be a kernel table, without the kit's mapped. */
+#undef vfs_mmap_prepare
+#define vfs_mmap_prepare(file, desc) \
+	KIT_COMPAT_REFUSE_NESTED("with ->mapped before 7.1", file, desc)
+#elif KIT_COMPAT_SINCE(6, 19)
 /**
  * kit_vfs_mmap_prepare() - run another file's .mmap_prepare on a descriptor
  * @file: the file, whose f_op has .mmap_prepare
  * @desc: the kit's descriptor
  *
  * The kernel's hook takes the kernel's descriptor: it gets a copy, and
- * what it may change comes back. Before 6.17 no file has the hook, and
- * that file's .mmap needs a VMA, which a hook does not have: the build
- * stops. 6.17's descriptor has no vm_file (its file is the one mapped).
+ * what it may change comes back.
  *
  * Return: what the file's hook returned.
  */
 static inline int kit_vfs_mmap_prepare(struct file *file,
 				       struct kit_vm_area_desc *desc)
 {
-#if KIT_COMPAT_SINCE(6, 17)
 	struct vm_area_desc kdesc = {
 		.mm = desc->mm,
-#if KIT_COMPAT_SINCE(6, 18)
-		.file = file,
-		.vm_file = desc->vm_file,
-#else
-		.file = desc->vm_file,
-#endif
+		.file = desc->file,
 		.start = desc->start,
 		.end = desc->end,
 		.pgoff = desc->pgoff,
+		.vm_file = desc->vm_file,
 		.page_prot = desc->page_prot,
 		.vm_ops = desc->vm_ops,
 		.private_data = desc->private_data,
@@ -330,12 +346,10 @@ static inline int kit_vfs_mmap_prepare(struct file *file,
 	desc->vm_ops = kdesc.vm_ops;
 	desc->private_data = kdesc.private_data;
 	return 0;
-#else
-	BUILD_BUG_ON_MSG(1, "mmap_prepare_compat: no .mmap_prepare to call before 6.17");
-	return -ENODEV;
-#endif
 }
-#endif /* !KIT_COMPAT_OWN_VM_OPS */
+
+#define vfs_mmap_prepare	KIT_COMPAT_RENAME(vfs_mmap_prepare)
+#endif
 
 /* From here on, the driver's code sees the kit's types. */
 #define vm_area_desc		KIT_COMPAT_RENAME(vm_area_desc)
