@@ -628,10 +628,10 @@ static inline int kit_compat_action_prepare(struct vm_area_desc *desc)
  * @vma: the new VMA
  * @desc: the descriptor
  *
- * The fields 7.3's call_mmap_prepare() and set_vma_user_defined_fields()
- * copy. A new vm_file carries the reference the hook took (get_file()),
- * which the VMA adopts; the VMA's reference to the file mmap() was called
- * on is dropped, as 7.3 does.
+ * The fields 7.3's call_mmap_prepare() copies into the new VMA. A new
+ * vm_file carries the reference the hook took (get_file()), which the VMA
+ * adopts; the VMA's reference to the file mmap() was called on is
+ * dropped, as 7.3 does. vm_ops and private_data come later.
  */
 static inline void kit_compat_apply(struct vm_area_struct *vma,
 				    struct vm_area_desc *desc)
@@ -647,8 +647,6 @@ static inline void kit_compat_apply(struct vm_area_struct *vma,
 	}
 	vm_flags_mod(vma, flags & ~vma->vm_flags, vma->vm_flags & ~flags);
 	vma->vm_page_prot = desc->page_prot;
-	vma->vm_ops = (const void *)desc->vm_ops;
-	vma->vm_private_data = desc->private_data;
 }
 
 /**
@@ -723,6 +721,8 @@ static inline int kit_compat_mapped(struct vm_area_struct *vma,
  * each failure leaves:
  * - the hook fails, or an action's checks do (kit_compat_action_prepare()):
  *   its error, the VMA untouched, no ->close (7.3: no VMA yet);
+ * - the legacy .mmap of a file the hook swapped in fails: its error, no
+ *   ->close (7.3 calls it before the VMA gets the hook's vm_ops);
  * - the action or ->mapped fails: 7.3 unmaps the VMA, which calls the
  *   driver's ->close, and returns error_override if set, else the error.
  *   A failed .mmap is not followed by ->close (mm/internal.h mmap_file()
@@ -759,6 +759,19 @@ static inline int kit_compat_mmap(struct file *file, struct vm_area_struct *vma,
 	if (err)
 		return err;
 	kit_compat_apply(vma, &desc);
+	/*
+	 * 7.3's __mmap_new_file_vma(): a swapped-in file's legacy .mmap runs
+	 * on the new VMA; if it fails, mmap() fails with its error, and the
+	 * kernel drops the VMA's reference to that file.
+	 */
+	if (vma->vm_file != file && vma->vm_file->f_op->mmap) {
+		err = vfs_mmap(vma->vm_file, vma);
+		if (err)
+			return err;
+	}
+	/* Then set_vma_user_defined_fields(): the hook's vm_ops win. */
+	vma->vm_ops = (const void *)desc.vm_ops;
+	vma->vm_private_data = desc.private_data;
 	err = kit_compat_action_complete(vma, &desc.action);
 	if (!err)
 		err = kit_compat_mapped(vma, &desc, dummy);
