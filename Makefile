@@ -360,13 +360,13 @@ staged-%: deps
 		--val 'command line=$(filter-out FRESH=% JOBS=%,$(MAKEOVERRIDES))' \
 		-- $(MAKE) --no-print-directory $*
 
-matrix: sparse checkers ## every variant on every served kernel: build, boot the labs, table (long)
-	@. $(BUILD)/sparse.mk && export SPARSE && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
+matrix: sparse checkers coccinelle ## every variant on every served kernel: build, boot the labs, table (long)
+	@. $(BUILD)/sparse.mk && . $(BUILD)/coccinelle.mk && export SPARSE SPATCH && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
 		MATRIX_BOOT=$(or $(MATRIX_BOOT),all) scripts/matrix.sh $(BUILD)/matrix
 
-matrix-build: sparse checkers ## every after/ variant compiled against every served kernel's headers
-	@python3 tests/test_matrix.py -q
-	@. $(BUILD)/sparse.mk && export SPARSE && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
+matrix-build: sparse checkers coccinelle ## every after/ variant compiled against every served kernel's headers
+	@. $(BUILD)/coccinelle.mk && SPATCH="$$SPATCH" python3 tests/test_matrix.py -q
+	@. $(BUILD)/sparse.mk && . $(BUILD)/coccinelle.mk && export SPARSE SPATCH && APT_DIR=$(BUILD)/apt CHECKERS=$(BUILD)/labs \
 		MATRIX_BOOT=none MATRIX_VARIANTS=after scripts/matrix.sh $(BUILD)/matrix-build
 
 matrix-versions: ## rewrite Documentation/versions.json from the trees the last matrix probed

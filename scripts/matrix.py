@@ -132,6 +132,9 @@ def series_key(s):
     return tuple(int(x) for x in s.split("."))
 
 
+# How compat/mmap_prepare_compat.h starts a build error that refuses a
+# kernel or a use it cannot support (a cell "n.a.", not "FAIL").
+REFUSAL = "mmap_prepare_compat"
 Q = "['\u2018\u2019]"   # gcc quotes names with ' or, in UTF-8 locales, with curly quotes
 
 
@@ -148,24 +151,21 @@ def build_reason(log_path):
             rf"{Q}(\w+){Q}", log)))
     if members:
         return members, "no " + ", ".join(members)
-    m = re.search(r"error: (.*)", log) or re.search(r"(warning: .*)", log)
-    why = m.group(1).strip() if m else "build failed"
+    m = (re.search(rf"error: .*?({REFUSAL}.*?){Q}?$", log, re.M) or
+         re.search(r"error: (.*)", log) or re.search(r"(warning: .*)", log))
+    why = m.group(1).strip().strip('"') if m else "build failed"
     return [], re.sub(r" \[-W[^]]*\]$", "", why.replace("\u2018", "'")
                      .replace("\u2019", "'"))[:70]
 
 
 def read_lab_results(path):
-    """run-lab.sh's results: '<variant> <verdict> <secs> <reason>' lines."""
-    res = {}
+    """{variant: (verdict, reason)} from run-lab.sh's result.json."""
     try:
         with open(path, encoding="utf-8") as f:
-            for line in f:
-                parts = line.rstrip("\n").split(None, 3)
-                if len(parts) >= 2:
-                    res[parts[0]] = (parts[1], parts[3] if len(parts) > 3 else "")
-    except OSError:
-        pass
-    return res
+            result = json.load(f)
+    except (OSError, ValueError):
+        return {}
+    return {v["name"]: (v["verdict"], v["reason"]) for v in result.get("variants", [])}
 
 
 def collect(mdir, out_json):
@@ -180,30 +180,34 @@ def collect(mdir, out_json):
         with open(os.path.join(sdir, "presence.json"), encoding="utf-8") as f:
             present = json.load(f)["present"]
         cells = {}
-        for ex, variant, lab, built in info["variants"]:
+        for ex, variant, lab, built, *rest in info["variants"]:
             key = f"{ex}/{variant}"
+            mode = rest[0] if rest else "native"
             ko = os.path.join(sdir, "modules", ex, variant)
             if not built:
-                # n.a. only when the variant uses a struct member that the
-                # kernel's own headers lack (the presence probe) and so no
-                # header can supply; a missing function or constant is the
-                # compatibility header's job, and anything else is a bug.
+                # n.a. when the compatibility header refuses the build by
+                # name, or, on the kernel's own path, when the variant uses
+                # a struct member that the kernel's headers lack (the
+                # presence probe). In shim mode the kit supplies every
+                # member, so a missing one is a bug, as is anything else.
                 members, reason = build_reason(os.path.join(ko, "build.log"))
-                absent = any(present.get(mb) is False for mb in members)
-                cells[key] = {"verdict": "n.a." if absent else "FAIL",
-                              "reason": reason}
+                absent = mode == "native" and any(
+                    present.get(mb) is False for mb in members)
+                refused = reason.startswith(REFUSAL)
+                cells[key] = {"verdict": "n.a." if absent or refused else "FAIL",
+                              "reason": reason, "mode": mode}
                 continue
             if not info["booted"]:
-                cells[key] = {"verdict": "BUILT", "reason": "not booted"}
+                cells[key] = {"verdict": "BUILT", "reason": "not booted", "mode": mode}
                 continue
             if not lab:
-                cells[key] = {"verdict": "BUILT", "reason": "no lab"}
+                cells[key] = {"verdict": "BUILT", "reason": "no lab", "mode": mode}
                 continue
-            res = read_lab_results(os.path.join(sdir, "labs", lab, "results"))
+            res = read_lab_results(os.path.join(sdir, "labs", lab, "result.json"))
             verdict, reason = res.get(variant, ("FAIL", "no lab result"))
             if verdict == "CAUGHT":
                 verdict, reason = "PASS", "caught, as expected"
-            cells[key] = {"verdict": verdict, "reason": reason}
+            cells[key] = {"verdict": verdict, "reason": reason, "mode": mode}
         kernels.append({"series": series, "kernel": info["kernel"],
                         "booted": info["booted"], "probe": info.get("probe"),
                         "cells": cells})
@@ -223,7 +227,7 @@ def table(matrix_json):
         line = [row]
         for kern in kernels:
             cell = kern["cells"].get(row, {"verdict": "-", "reason": ""})
-            text = cell["verdict"]
+            text = cell["verdict"] + ("*" if cell.get("mode") == "shim" else "")
             if cell["verdict"] not in ("PASS", "BUILT"):
                 note = notes.setdefault(cell["reason"], len(notes) + 1)
                 text += f" [{note}]"
@@ -243,6 +247,7 @@ def table(matrix_json):
     print("[API] the 7.3 API probe does not build against this tree "
           "(expected before 7.2)")
     booted = [k["kernel"] for k in kernels if k["booted"]]
+    print("* shim mode: built through compat/mmap-prepare-compat.sh's rewrite")
     print(f"\nbooted: {', '.join(booted) or 'none'}; "
           f"BUILT = builds, lab not run on that kernel; FAIL cells: {bad}")
     return 1 if bad else 0

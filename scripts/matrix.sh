@@ -7,8 +7,8 @@
 #
 # For each series (or those in MATRIX_KERNELS="6.12 7.3"): fetch the tree,
 # build its lab kernel from kernel/lab.config, run the presence probe and
-# the 7.3 API probe against its headers, build every variant with
-# compat/mmap_prepare_compat.h force-included, and, with
+# the 7.3 API probe against its headers, build every variant through
+# compat/mmap-prepare-compat.sh (the kernel's path, or shim mode), and, with
 # MATRIX_BOOT=all, boot each lab's built variants in that kernel. A variant
 # that does not build is a cell of the table ("n.a." and the compiler's
 # reason), not a stop. Writes OUT_DIR/<series>/kernel.json and the logs,
@@ -28,7 +28,6 @@ out=${1:?usage: matrix.sh OUT_DIR}
 here=$(cd "$(dirname "$0")/.." && pwd)
 boot=${MATRIX_BOOT:-all}
 checkers=${CHECKERS:?CHECKERS must name the directory of the built lab checkers}
-compat=$here/compat/mmap_prepare_compat.h
 
 die() {
 	printf 'matrix: %s\n' "$1" >&2
@@ -93,13 +92,24 @@ for s in $kernels; do
 	for v in "${variants[@]}"; do
 		case " ${MATRIX_VARIANTS:-${v#*/}} " in *" ${v#*/} "*) ;; *) continue ;; esac
 		lab=$(cd "$here/labs" && ls -d [0-9]*-"${v%%/*}" 2>/dev/null | head -n1 || true)
-		ok=false
-		if KOBJ=$KOBJ EXTRA_KCFLAGS="-include $compat" "$here/scripts/build-module.sh" \
-			"$here/examples/$v" "$sdir/modules/$v" >/dev/null 2>&1; then
-			ok=true built=$((built + 1))
+		# The compatibility script rewrites a copy (shim mode), never the
+		# example; the copy keeps the example's directory for "../" headers.
+		ok=false mode=native copy=$sdir/src/$v
+		rm -rf "$sdir/src/${v%%/*}"
+		mkdir -p "$sdir/src"
+		cp -a "$here/examples/${v%%/*}" "$sdir/src/"
+		if flags=$("$here/compat/mmap-prepare-compat.sh" "$KOBJ" "$copy" 2>"$sdir/src/$v.compat.log"); then
+			case $flags in *KIT_COMPAT_SHIM*) mode=shim ;; esac
+			if KOBJ=$KOBJ EXTRA_KCFLAGS="$flags" "$here/scripts/build-module.sh" \
+				"$copy" "$sdir/modules/$v" >/dev/null 2>&1; then
+				ok=true built=$((built + 1))
+			fi
+		else
+			mkdir -p "$sdir/modules/$v"
+			cp "$sdir/src/$v.compat.log" "$sdir/modules/$v/build.log"
 		fi
 		tried=$((tried + 1))
-		entries+=("[\"${v%%/*}\", \"${v#*/}\", $([ -n "$lab" ] && echo "\"$lab\"" || echo null), $ok]")
+		entries+=("[\"${v%%/*}\", \"${v#*/}\", $([ -n "$lab" ] && echo "\"$lab\"" || echo null), $ok, \"$mode\"]")
 	done
 	echo "matrix: Linux $KVER: $built of $tried variants build; API probe: $probe"
 

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
-"""Selftest of scripts/matrix.py's readers: python3 tests/test_matrix.py.
+"""Selftest of scripts/matrix.py's readers and of the compatibility glue's
+semantic patch: SPATCH=... python3 tests/test_matrix.py (make matrix-build).
 
 The matrix's verdicts rest on reading two kinds of text, the compiler's
 errors and run-lab.sh's results; each case below is output of the kind
-those tools print.
+those tools print. Which path a driver takes on a kernel rests on what
+compat/mmap_prepare_compat.cocci finds in it: checked on the examples.
 """
 
 import json
@@ -112,7 +114,9 @@ class Collect(unittest.TestCase):
         write(os.path.join(s, "modules", "ex", "before", "build.log"),
               "e.c:1:1: error: implicit declaration of function 'vma_desc_test'\n")
         os.makedirs(os.path.join(s, "labs", "01-ex"))
-        write(os.path.join(s, "labs", "01-ex", "results"), "naive CAUGHT 9.1 leak\n")
+        write(os.path.join(s, "labs", "01-ex", "result.json"), json.dumps(
+            {"variants": [{"name": "naive", "verdict": "CAUGHT",
+                           "reason": "caught, as expected: leak"}]}))
         matrix.collect(d, os.path.join(d, "m.json"))
         with open(os.path.join(d, "m.json"), encoding="utf-8") as f:
             cells = json.load(f)["kernels"][0]["cells"]
@@ -123,6 +127,82 @@ class Collect(unittest.TestCase):
                              "table", os.path.join(d, "m.json")],
                             capture_output=True, text=True).returncode
         self.assertEqual(rc, 1, "a FAIL cell must fail the table")
+
+    def test_shim_mode_and_refusals(self):
+        d = tempfile.mkdtemp()
+        s = os.path.join(d, "6.12")
+        for v in ("after", "stacked", "naive"):
+            os.makedirs(os.path.join(s, "modules", "ex", v))
+        write(os.path.join(d, "kernels"), "6.12\n")
+        write(os.path.join(s, "kernel.json"), json.dumps({
+            "kernel": "6.12.107", "booted": False, "probe": False,
+            "variants": [["ex", "after", "01-ex", False, "shim"],
+                         ["ex", "stacked", "01-ex", False, "shim"],
+                         ["ex", "naive", "01-ex", True, "shim"]]}))
+        write(os.path.join(s, "presence.json"), json.dumps(
+            {"present": {"vm_operations_struct.mapped": False}}))
+        # In shim mode the kit supplies the member: its absence is a bug.
+        write(os.path.join(s, "modules", "ex", "after", "build.log"),
+              "e.c:1:1: error: 'struct vm_operations_struct' has no member named 'mapped'\n")
+        write(os.path.join(s, "modules", "ex", "stacked", "build.log"),
+              "x.h:5:45: error: call to '__compiletime_assert_3' declared with attribute "
+              "error: mmap_prepare_compat: vfs_mmap_prepare() before 6.17: no file\n")
+        matrix.collect(d, os.path.join(d, "m.json"))
+        with open(os.path.join(d, "m.json"), encoding="utf-8") as f:
+            cells = json.load(f)["kernels"][0]["cells"]
+        self.assertEqual(cells["ex/after"]["verdict"], "FAIL")
+        self.assertEqual(cells["ex/stacked"]["verdict"], "n.a.")
+        self.assertIn("before 6.17", cells["ex/stacked"]["reason"])
+        self.assertEqual(cells["ex/naive"], {"verdict": "BUILT", "reason": "not booted",
+                                             "mode": "shim"})
+        out = subprocess.run([sys.executable, os.path.join(HERE, "..", "scripts", "matrix.py"),
+                              "table", os.path.join(d, "m.json")],
+                             capture_output=True, text=True).stdout
+        self.assertIn("BUILT*", out)
+
+
+COCCI = os.path.join(HERE, "..", "compat", "mmap_prepare_compat.cocci")
+EXAMPLES = os.path.join(HERE, "..", "examples")
+
+
+def spatch(mode, source, *extra):
+    return subprocess.run([os.environ["SPATCH"], "--very-quiet", "--no-includes",
+                           "--sp-file", COCCI, "-D", mode, *extra, source],
+                          check=True, capture_output=True, text=True).stdout
+
+
+@unittest.skipUnless(os.environ.get("SPATCH"), "SPATCH is not set (make coccinelle)")
+class CompatCocci(unittest.TestCase):
+    # The members of the 7.3 API each after/ driver uses that some served
+    # kernel lacks, read from the drivers by hand.
+    USES = {
+        "flags": {"mmap_prepare"},
+        "lock-abort": {"mmap_prepare", "action", "mapped"},
+        "pfn-remap": {"mmap_prepare", "action", "error_override"},
+        "swap-file": {"mmap_prepare", "vm_file"},
+        "vmalloc-pages": {"mmap_prepare", "action", "error_override", "map_kernel_pages"},
+    }
+
+    def test_detect(self):
+        for ex, want in self.USES.items():
+            src = os.path.join(EXAMPLES, ex, "after", ex.replace("-", "_") + "_after.c")
+            got = {l.split()[1] for l in spatch("detect", src).splitlines()
+                   if l.startswith("uses ")}
+            self.assertEqual(got, want, ex)
+
+    def test_shim_rewrites_the_initialiser_only(self):
+        src = os.path.join(EXAMPLES, "lock-abort", "after", "lock_abort_after.c")
+        d = tempfile.mkdtemp()
+        copy = os.path.join(d, "lock_abort_after.c")
+        with open(src, encoding="utf-8") as f, open(copy, "w", encoding="utf-8") as g:
+            g.write(f.read())
+        spatch("shim", copy, "--in-place")
+        with open(copy, encoding="utf-8") as f:
+            out = f.read()
+        self.assertNotIn(".mmap_prepare = ", out)
+        self.assertIn(".mmap = kit_compat_mmap_kit_lock_mmap_prepare,", out)
+        self.assertIn("return kit_compat_mmap(file, vma, kit_lock_mmap_prepare);", out)
+        self.assertIn(".mapped = kit_lock_mapped,", out)
 
 
 if __name__ == "__main__":
