@@ -343,7 +343,7 @@ STAGE_MK_verify-check := kernel-source $(basename $(notdir $(KOBJ_MK))) sparse
 STAGE_MK_guided-check := kernel-source $(basename $(notdir $(KOBJ_MK))) sparse
 STAGE_MK_slides-check :=
 STAGE_MK_assistant-check := kernel-source $(basename $(notdir $(KOBJ_MK))) sparse coccinelle
-STAGE_MK_matrix-build := sparse
+STAGE_MK_matrix-build := sparse coccinelle
 # The series the mirror serves and the private package lists that give each
 # series' newest version (refreshed once a day) decide which trees it builds.
 STAGE_IN_matrix-build = --val "served=$$(APT_DIR=$(BUILD)/apt scripts/fetch-kernel.sh --served)" \
