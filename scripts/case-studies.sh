@@ -7,9 +7,9 @@
 #   case-studies.sh KSRC KVER CACHE OUT_DIR [STUDY...]
 #
 # For each study (a directory case-studies/<study>/, default all of them):
-#   1. copy KSRC to OUT_DIR/<study>/linux-<patch hash> as hard links, break
-#      the links of the files the study's variants.patch touches, apply it
-#      (the cached tree is never written);
+#   1. copy KSRC to OUT_DIR/<study>/linux as hard links, break the links of
+#      the files the study's variants.patch touches, apply it (the cached
+#      tree is never written);
 #   2. build that tree with kernel/lab.config plus the study's kernel.config
 #      through scripts/build-kernel.sh, cached as <KVER>+<study>-<patch hash>;
 #   3. boot it once per candidate of the study's case.conf, the static
@@ -46,22 +46,52 @@ if [ ${#studies[@]} -eq 0 ]; then
 	for d in "$here"/case-studies/*/case.conf; do studies+=("$(basename "$(dirname "$d")")"); done
 fi
 
-# A patched copy of the tree; hard links except for the patched files.
+# The study's patched copy of the tree, hard links except for the files the
+# patch touches. Its path does not change with the patch: a new patch puts
+# back the files the previous one touched and applies itself, so that the
+# build moved by seed_build() recompiles only what changed.
+fresh_tree=0
 patched_tree() {
-	local patch=$1 tree=$2 tmp=$2.tmp f
-	[ -f "$tree/.kit-patched" ] && return 0
-	rm -rf "$tmp"
-	mkdir -p "$(dirname "$tmp")"
-	cp -al "$ksrc" "$tmp"
-	for f in $(sed -n 's|^+++ b/||p' "$patch"); do
-		[ -f "$tmp/$f" ] && cp --remove-destination "$ksrc/$f" "$tmp/$f"
+	local patch=$1 tree=$2 phash=$3 f
+	[ "$(cat "$tree/.kit-patched" 2>/dev/null)" = "$phash" ] && return 0
+	if [ -f "$tree/.kit-files" ]; then
+		rm -f "$tree/.kit-patched"
+		for f in $(cat "$tree/.kit-files"); do
+			rm -f "$tree/$f"
+			[ ! -f "$ksrc/$f" ] || cp "$ksrc/$f" "$tree/$f"
+		done
+	else
+		rm -rf "$tree"
+		mkdir -p "$(dirname "$tree")"
+		cp -al "$ksrc" "$tree"
+		fresh_tree=1
+	fi
+	sed -n 's|^+++ b/||p' "$patch" >"$tree/.kit-files"
+	for f in $(cat "$tree/.kit-files"); do
+		[ ! -f "$tree/$f" ] || cp --remove-destination "$ksrc/$f" "$tree/$f"
 	done
-	patch -s -p1 -d "$tmp" --no-backup-if-mismatch <"$patch" ||
+	patch -s -p1 -d "$tree" --no-backup-if-mismatch <"$patch" ||
 		die "$patch does not apply to $ksrc (Linux $kver)." \
 			"Rebase the study's patch on this kernel, or pick KVER= the study was written for."
-	touch "$tmp/.kit-patched"
-	rm -rf "$tree"
-	mv "$tmp" "$tree"
+	echo "$phash" >"$tree/.kit-patched"
+}
+
+# Iterating on a study's patch: its newest earlier build, made from the same
+# tree path with the same fragment, moves to the new patch's cache name
+# without its "built" mark, so that build-kernel.sh continues it
+# incrementally instead of starting over (a KASAN build takes about 25 min).
+seed_build() {
+	local name=$1 tree=$2 fhash new prev
+	fhash=$(sha256sum <"$sout/kernel.config" | cut -c1-12)
+	new=$cache/kernel/$name-$fhash
+	[ "$fresh_tree" = 0 ] && [ ! -d "$new" ] || return 0
+	for prev in $(ls -td "$cache/kernel/$kver+$study-"*"-$fhash" 2>/dev/null); do
+		[ "$(readlink -f "$prev/source")" = "$(readlink -f "$tree")" ] || continue
+		flock "$prev.lock" mv "$prev" "$new"
+		rm -f "$new/.kit-built"
+		echo "case-studies: continuing the build of $(basename "$prev") as $(basename "$new")"
+		return 0
+	done
 }
 
 rc=0
@@ -75,10 +105,12 @@ for study in "${studies[@]}"; do
 	mkdir -p "$sout"
 
 	phash=$(sha256sum <"$sdir/variants.patch" | cut -c1-12)
-	tree=$sout/linux-$phash
-	patched_tree "$sdir/variants.patch" "$tree"
+	tree=$sout/linux
+	fresh_tree=0
+	patched_tree "$sdir/variants.patch" "$tree" "$phash"
 
 	cat "$here/kernel/lab.config" "$sdir/kernel.config" >"$sout/kernel.config"
+	seed_build "$kver+$study-$phash" "$tree"
 	kstart=$(date +%s)
 	"$here/scripts/build-kernel.sh" "$tree" "$kver+$study-$phash" "$sout/kernel.config" \
 		"$cache" "$sout/kernel-obj.mk"
