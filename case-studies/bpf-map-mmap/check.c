@@ -440,8 +440,9 @@ static void *freezer(void *arg)
 }
 
 /*
- * Rounds of one new map each: this thread maps the map writable and unmaps
- * it again until a mmap() is refused, while the freezer freezes it. After
+ * Rounds of one new map each: this thread maps the map writable, then
+ * unmaps and maps it again until a mmap() is refused, while the freezer
+ * freezes it. After
  * every successful mmap() the map must not be frozen: a freeze can only
  * succeed while no writable mapping exists. Where it is frozen anyway, a
  * store through the mapping shows up in the frozen map.
@@ -464,8 +465,20 @@ static bool race_child(struct mapcheck *m, const void *arg)
 		fd = array_create(m, 1, BPF_F_MMAPABLE);
 		if (fd < 0)
 			break;
+		/*
+		 * Mapped before the freezer sees it: each freeze then has to
+		 * fall between a munmap() and the next mmap().
+		 */
+		v = map_at(fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
+		if (v == MAP_FAILED) {
+			close(fd);
+			other++;
+			other_err = errno;
+			break;
+		}
 		atomic_store(&r.fd, fd);
 		for (;;) {
+			munmap(v, len);
 			v = map_at(fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
 			if (v == MAP_FAILED) {
 				if (errno == EPERM) {
@@ -484,7 +497,6 @@ static bool race_child(struct mapcheck *m, const void *arg)
 				if (!err && got == v[0])
 					changed++;
 			}
-			munmap(v, len);
 		}
 		/* The freezer is done with the round once the map is frozen. */
 		while (atomic_load(&r.fd) >= 0)
