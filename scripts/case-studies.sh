@@ -81,17 +81,19 @@ patched_tree() {
 # without its "built" mark, so that build-kernel.sh continues it
 # incrementally instead of starting over (a KASAN build takes about 25 min).
 seed_build() {
-	local name=$1 tree=$2 fhash new prev
+	local name=$1 tree=$2 fhash new prev best=
 	fhash=$(sha256sum <"$sout/kernel.config" | cut -c1-12)
 	new=$cache/kernel/$name-$fhash
 	[ "$fresh_tree" = 0 ] && [ ! -d "$new" ] || return 0
-	for prev in $(ls -td "$cache/kernel/$kver+$study-"*"-$fhash" 2>/dev/null); do
-		[ "$(readlink -f "$prev/source")" = "$(readlink -f "$tree")" ] || continue
-		flock "$prev.lock" mv "$prev" "$new"
-		rm -f "$new/.kit-built"
-		echo "case-studies: continuing the build of $(basename "$prev") as $(basename "$new")"
-		return 0
+	for prev in "$cache/kernel/$kver+$study-"*"-$fhash"; do
+		[ -d "$prev" ] && [ "$(readlink -f "$prev/source")" = "$(readlink -f "$tree")" ] ||
+			continue
+		if [ -z "$best" ] || [ "$prev" -nt "$best" ]; then best=$prev; fi
 	done
+	[ -n "$best" ] || return 0
+	flock "$best.lock" mv "$best" "$new"
+	rm -f "$new/.kit-built"
+	echo "case-studies: continuing the build of $(basename "$best") as $(basename "$new")"
 }
 
 rc=0
