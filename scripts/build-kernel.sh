@@ -12,10 +12,17 @@
 # "make modules_prepare": enough to compile a module against the tree (make
 # matrix-build), not to link or boot one; a later full build continues in
 # the same directory.
+#
+# KERNEL_STAMP (optional) names what KSRC holds beyond a pristine tree (a
+# patch hash, scripts/case-studies.sh): a build of another stamp is not
+# reused but continued, make recompiling what changed, if it was made from
+# the same KSRC path; it starts over if it was not, or if KERNEL_FRESH=1
+# says KSRC was made anew (its time stamps then tell make nothing).
 set -euo pipefail
 
 ksrc=$1 kver=$2 fragment=$3 cache=$4 out=$5
 stage=${KERNEL_STAGE:-full}
+stamp=${KERNEL_STAMP:-}
 
 die() {
 	printf 'build-kernel: %s\n' "$1" >&2
@@ -41,8 +48,18 @@ cached() {
 	echo "build-kernel: cached lab kernel $kver ($hash, $1) in $kobj"
 	exit 0
 }
-[ -f "$kobj/.kit-built" ] && [ -f "$kobj/Module.symvers" ] && cached built
-[ "$stage" = prepare ] && [ -f "$kobj/.kit-prepared" ] && cached "prepared for modules"
+same_stamp() { [ "$(cat "$kobj/.kit-stamp" 2>/dev/null)" = "$stamp" ]; }
+[ -f "$kobj/.kit-built" ] && [ -f "$kobj/Module.symvers" ] && same_stamp && cached built
+[ "$stage" = prepare ] && [ -f "$kobj/.kit-prepared" ] && same_stamp && cached "prepared for modules"
+if [ -f "$kobj/.kit-prepared" ] && ! same_stamp; then
+	if [ "${KERNEL_FRESH:-0}" = 1 ] ||
+		[ "$(readlink -f "$kobj/source")" != "$(readlink -f "$ksrc")" ]; then
+		rm -f "$kobj/.kit-prepared"
+	else
+		echo "build-kernel: continuing the build in $kobj from stamp $(cat "$kobj/.kit-stamp" 2>/dev/null) to $stamp"
+	fi
+	rm -f "$kobj/.kit-built"
+fi
 
 mk() { make -C "$ksrc" O="$kobj" ARCH=x86_64 "$@"; }
 
@@ -84,6 +101,7 @@ mk -j"$(nproc)" bzImage modules >>"$log" 2>&1 ||
 [ -f "$kobj/Module.symvers" ] || die "the build left no Module.symvers, so modules cannot link." \
 	"See $log."
 
+printf '%s\n' "$stamp" >"$kobj/.kit-stamp"
 touch "$kobj/.kit-built" "$kobj/.kit-used"
 printf 'KOBJ=%s\n' "$kobj" >"$out"
 echo "build-kernel: built in $(($(date +%s) - start)) s"

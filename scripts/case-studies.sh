@@ -11,7 +11,8 @@
 #      the files the study's variants.patch touches, apply it (the cached
 #      tree is never written);
 #   2. build that tree with kernel/lab.config plus the study's kernel.config
-#      through scripts/build-kernel.sh, cached as <KVER>+<study>-<patch hash>;
+#      through scripts/build-kernel.sh, cached as <KVER>+<study>, stamped
+#      with the patch hash: a changed patch continues that build;
 #   3. boot it once per candidate of the study's case.conf, the static
 #      checker (check.c) choosing the candidate and driving the subsystem;
 #   4. scripts/kit/casestudies.py turns the boots' logs into OUT_DIR/results.json
@@ -49,7 +50,7 @@ fi
 # The study's patched copy of the tree, hard links except for the files the
 # patch touches. Its path does not change with the patch: a new patch puts
 # back the files the previous one touched and applies itself, so that the
-# build moved by seed_build() recompiles only what changed.
+# study's build, continued by build-kernel.sh, recompiles only what changed.
 fresh_tree=0
 patched_tree() {
 	local patch=$1 tree=$2 phash=$3 f
@@ -76,26 +77,6 @@ patched_tree() {
 	echo "$phash" >"$tree/.kit-patched"
 }
 
-# Iterating on a study's patch: its newest earlier build, made from the same
-# tree path with the same fragment, moves to the new patch's cache name
-# without its "built" mark, so that build-kernel.sh continues it
-# incrementally instead of starting over (a KASAN build takes about 25 min).
-seed_build() {
-	local name=$1 tree=$2 fhash new prev best=
-	fhash=$(sha256sum <"$sout/kernel.config" | cut -c1-12)
-	new=$cache/kernel/$name-$fhash
-	[ "$fresh_tree" = 0 ] && [ ! -d "$new" ] || return 0
-	for prev in "$cache/kernel/$kver+$study-"*"-$fhash"; do
-		[ -d "$prev" ] && [ "$(readlink -f "$prev/source")" = "$(readlink -f "$tree")" ] ||
-			continue
-		if [ -z "$best" ] || [ "$prev" -nt "$best" ]; then best=$prev; fi
-	done
-	[ -n "$best" ] || return 0
-	flock "$best.lock" mv "$best" "$new"
-	rm -f "$new/.kit-built"
-	echo "case-studies: continuing the build of $(basename "$best") as $(basename "$new")"
-}
-
 rc=0
 boots=()
 for study in "${studies[@]}"; do
@@ -112,9 +93,9 @@ for study in "${studies[@]}"; do
 	patched_tree "$sdir/variants.patch" "$tree" "$phash"
 
 	cat "$here/kernel/lab.config" "$sdir/kernel.config" >"$sout/kernel.config"
-	seed_build "$kver+$study-$phash" "$tree"
 	kstart=$(date +%s)
-	"$here/scripts/build-kernel.sh" "$tree" "$kver+$study-$phash" "$sout/kernel.config" \
+	KERNEL_STAMP=$phash KERNEL_FRESH=$fresh_tree \
+		"$here/scripts/build-kernel.sh" "$tree" "$kver+$study" "$sout/kernel.config" \
 		"$cache" "$sout/kernel-obj.mk"
 	echo "KERNEL_SECONDS=$(($(date +%s) - kstart))" >>"$sout/kernel-obj.mk"
 	. "$sout/kernel-obj.mk"
