@@ -101,6 +101,7 @@ for study in "${studies[@]}"; do
 	. "$sout/kernel-obj.mk"
 
 	gcc -static -O2 -pthread -Wall -Wextra -Werror -I"$here/labs/common" \
+		-I"$here/case-studies/common" \
 		-o "$sout/check" "$sdir/check.c" ||
 		die "$sdir/check.c does not build."
 

@@ -2,8 +2,8 @@
 /*
  * Case study bpf_map_mmap(): checker, race driver and fail-nth drill for one
  * candidate, through the bpf() system call itself (raw syscalls, no libbpf):
- * a BPF_F_MMAPABLE array created with BPF_MAP_CREATE, mapped with mmap(),
- * frozen with BPF_MAP_FREEZE.
+ * BPF_F_MMAPABLE arrays and a BPF ring buffer created with BPF_MAP_CREATE,
+ * mapped with mmap(), frozen with BPF_MAP_FREEZE.
  *
  * Usage: check CANDIDATE    (legacy, A, B or C; see variants.patch)
  *
@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "mapcheck.h"
+#include "cscheck.h"
 
 #define VARIANT_PARAM	"/sys/module/bpf/parameters/mmap_variant"
 #define MAP_ENTRIES	1024	/* of 8 bytes: a two-page array */
@@ -339,69 +340,125 @@ static bool refusals(struct mapcheck *m)
 	return ok;
 }
 
+#define RB_DATA_PAGES	4
+
+static void *rb_map_at(int fd, size_t pages, int prot, size_t pgoff)
+{
+	return map_at(fd, pages * pg, prot, MAP_SHARED, pgoff);
+}
+
+/* Whether the ring buffer says it has data: producer_pos != consumer_pos. */
+static bool rb_readable(int fd)
+{
+	struct pollfd pf = { .fd = fd, .events = POLLIN };
+
+	return poll(&pf, 1, 0) == 1 && (pf.revents & POLLIN);
+}
+
 /*
- * The fail-nth drill: a writable mmap() with its Nth slab allocation
- * failed, N = 1, 2, ... until one completes without reaching it, each on a
- * new map. Whatever fails, no mapping is left afterwards, so the map must
- * freeze: a write-active count left behind makes BPF_MAP_FREEZE give EBUSY
- * for as long as the map lives.
+ * A BPF ring buffer: its consumer page mapped writable is the page the
+ * kernel reads consumer_pos from (poll() sees a store through it), a
+ * read-only mapping from offset 0 shows the same page, only the consumer
+ * page maps writable, and freezing waits for that mapping only.
  */
+static bool ringbuf(struct mapcheck *m)
+{
+	union bpf_attr a = { .map_type = BPF_MAP_TYPE_RINGBUF,
+			     .max_entries = RB_DATA_PAGES * pg };
+	size_t all = 2 + 2 * RB_DATA_PAGES;	/* both positions, data twice */
+	volatile unsigned long *cons = MAP_FAILED, *ro = MAP_FAILED;
+	bool ok = false;
+	void *p;
+	int fd, err;
+
+	fd = bpf(BPF_MAP_CREATE, &a);
+	if (fd < 0)
+		return mc_fail(m, "BPF_MAP_CREATE of a %u-byte ring buffer: %s",
+			       a.max_entries, mc_errname(errno));
+	cons = rb_map_at(fd, 1, PROT_READ | PROT_WRITE, 0);
+	ro = rb_map_at(fd, all, PROT_READ, 0);
+	if (cons == MAP_FAILED || ro == MAP_FAILED) {
+		mc_fail(m, "mmap of the consumer page writable and of all %zu pages read-only: %s",
+			all, mc_errname(errno));
+		goto out;
+	}
+	if (rb_readable(fd)) {
+		mc_fail(m, "an empty ring buffer polls readable");
+		goto out;
+	}
+	cons[0] = 8;
+	if (!rb_readable(fd) || ro[0] != 8) {
+		mc_fail(m, "consumer_pos stored through the writable mapping: poll() %s it, the read-only mapping reads %lu",
+			rb_readable(fd) ? "sees" : "does not see", ro[0]);
+		goto out;
+	}
+	cons[0] = 0;
+	p = rb_map_at(fd, 1, PROT_READ | PROT_WRITE, 1);
+	if (p != MAP_FAILED || errno != EPERM) {
+		mc_fail(m, "writable mmap of the producer page gave %s, not EPERM",
+			p == MAP_FAILED ? mc_errname(errno) : "a mapping");
+		if (p != MAP_FAILED)
+			munmap(p, pg);
+		goto out;
+	}
+	p = rb_map_at(fd, all + 1, PROT_READ, 0);
+	if (p != MAP_FAILED || errno != EINVAL) {
+		mc_fail(m, "mmap of one page more than the ring buffer gave %s, not EINVAL",
+			p == MAP_FAILED ? mc_errname(errno) : "a mapping");
+		if (p != MAP_FAILED)
+			munmap(p, (all + 1) * pg);
+		goto out;
+	}
+	err = freeze(fd);
+	if (err != EBUSY) {
+		mc_fail(m, "BPF_MAP_FREEZE with the consumer page mapped writable gave %s, not EBUSY",
+			mc_errname(err));
+		goto out;
+	}
+	munmap((void *)cons, pg);
+	cons = MAP_FAILED;
+	err = freeze(fd);
+	if (err) {
+		mc_fail(m, "with only a read-only mapping left, BPF_MAP_FREEZE gave %s",
+			mc_errname(err));
+		goto out;
+	}
+	p = rb_map_at(fd, 1, PROT_READ | PROT_WRITE, 0);
+	ok = (p == MAP_FAILED && errno == EPERM) ||
+	     mc_fail(m, "writable mmap of a frozen ring buffer's consumer page gave %s, not EPERM",
+		     p == MAP_FAILED ? mc_errname(errno) : "a mapping");
+	if (p != MAP_FAILED)
+		munmap(p, pg);
+out:
+	if (cons != MAP_FAILED)
+		munmap((void *)cons, pg);
+	if (ro != MAP_FAILED)
+		munmap((void *)ro, all * pg);
+	close(fd);
+	return ok;
+}
+
+/* The fail-nth drill (case-studies/common/cscheck.h) on new arrays. */
+static int drill_make(struct mapcheck *m)
+{
+	return array_create(m, MAP_ENTRIES, BPF_F_MMAPABLE);
+}
+
+static void *drill_map(int fd)
+{
+	return map_at(fd, array_bytes(MAP_ENTRIES), PROT_READ | PROT_WRITE,
+		      MAP_SHARED, 0);
+}
+
 static bool fail_nth(struct mapcheck *m)
 {
-	size_t len = array_bytes(MAP_ENTRIES), slen = 0;
-	char seq[1024] = "", buf[32];
-	bool fired = true, ok = true;
-	int n, fd, nth, err;
-	void *p;
+	const struct cs_drill d = {
+		.make = drill_make, .map = drill_map,
+		.len = array_bytes(MAP_ENTRIES), .settle = freeze,
+		.settle_what = "BPF_MAP_FREEZE", .count = "write-active count",
+	};
 
-	if (!mc_knob(MC_FAILSLAB "ignore-gfp-wait", "N"))
-		return mc_fail(m, "cannot set %signore-gfp-wait: %s",
-			       MC_FAILSLAB, strerror(errno));
-	nth = open(MC_FAIL_NTH, O_RDWR | O_CLOEXEC);
-	if (nth < 0)
-		return mc_fail(m, "%s: %s", MC_FAIL_NTH, strerror(errno));
-	for (n = 1; ok && fired && n <= MC_NTH_MAX; n++) {
-		fd = array_create(m, MAP_ENTRIES, BPF_F_MMAPABLE);
-		if (fd < 0) {
-			ok = false;
-			break;
-		}
-		snprintf(buf, sizeof(buf), "%d", n);
-		if (pwrite(nth, buf, strlen(buf), 0) < 0) {
-			ok = mc_fail(m, "writing %s: %s", MC_FAIL_NTH,
-				     strerror(errno));
-			close(fd);
-			break;
-		}
-		p = map_at(fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
-		err = p == MAP_FAILED ? errno : 0;
-		memset(buf, 0, sizeof(buf));
-		fired = pread(nth, buf, sizeof(buf) - 1, 0) > 0 && atoi(buf) == 0;
-		if (pwrite(nth, "0", 1, 0) != 1)
-			ok = mc_fail(m, "resetting %s: %s", MC_FAIL_NTH,
-				     strerror(errno));
-		if (slen < sizeof(seq))
-			slen += snprintf(seq + slen, sizeof(seq) - slen, "%s%d %s",
-					 n > 1 ? ", " : "", n, mc_errname(err));
-		if (ok && err && err != ENOMEM)
-			ok = mc_fail(m, "fail-nth %d: mmap() failed with %s, not ENOMEM",
-				     n, mc_errname(err));
-		if (p != MAP_FAILED)
-			munmap(p, len);
-		err = freeze(fd);
-		if (ok && err)
-			ok = mc_fail(m, "fail-nth %d: with no mapping left, BPF_MAP_FREEZE gave %s: the %s mmap() left a write-active count behind",
-				     n, mc_errname(err),
-				     p == MAP_FAILED ? "failed" : "undone");
-		close(fd);
-	}
-	close(nth);
-	mc_knob(MC_FAILSLAB "ignore-gfp-wait", "Y");
-	tap_diag("%s: fail-nth sweep (N errno): %s", m->variant, seq);
-	if (ok && fired)
-		return mc_fail(m, "mmap() still reached its %d-th allocation",
-			       MC_NTH_MAX);
-	return ok;
+	return cs_fail_nth(m, &d);
 }
 
 /* --- The race driver: BPF_MAP_FREEZE against writable mmap()/munmap(). */
@@ -535,6 +592,7 @@ static const struct {
 	{ fork_counts, "a forked writable mapping counts until it is gone" },
 	{ frozen_read_only, "a frozen map maps read-only, not writable, and mprotect() cannot make it so" },
 	{ refusals, "private, out of range, not mmapable, BPF_F_RDONLY_PROG: refused as before" },
+	{ ringbuf, "ring buffer: the writable consumer page is the kernel's, freeze waits for it" },
 	{ fail_nth, "fail-nth in a writable mmap(): the map still freezes" },
 	{ race, "freeze against writable mmap(): no writable mapping of a frozen map" },
 };
@@ -542,31 +600,14 @@ static const struct {
 int main(int argc, char **argv)
 {
 	struct mapcheck m = { 0 };
-	char num[4];
-	size_t i;
+	size_t i, cand;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s CANDIDATE (legacy, A, B or C)\n",
-			argv[0]);
-		return 2;
-	}
-	for (i = 0; i < ARRAY_SIZE(candidates); i++)
-		if (!strcmp(argv[1], candidates[i]))
-			break;
-	if (i == ARRAY_SIZE(candidates)) {
-		fprintf(stderr, "%s: unknown candidate %s (legacy, A, B or C)\n",
-			argv[0], argv[1]);
-		return 2;
-	}
+	cand = cs_candidate(argc, argv, candidates, ARRAY_SIZE(candidates));
 	m.variant = argv[1];
 	pg = m.pg = sysconf(_SC_PAGESIZE);
 
 	tap_plan(ARRAY_SIZE(cases));
-	snprintf(num, sizeof(num), "%zu", i);
-	if (!mc_knob(VARIANT_PARAM, num))
-		tap_bail("cannot write %s: %s; is this the case-study kernel (variants.patch)?",
-			 VARIANT_PARAM, strerror(errno));
-	tap_diag("%s: bpf.mmap_variant=%s", m.variant, num);
+	cs_select(VARIANT_PARAM, cand, m.variant);
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		mc_report(&m, cases[i].what, cases[i].run(&m));
 	return tap_done();

@@ -24,6 +24,7 @@
 #include <time.h>
 
 #include "mapcheck.h"
+#include "cscheck.h"
 
 #define VARIANT_PARAM	"/sys/module/af_packet/parameters/mmap_variant"
 #define BLOCK_PAGES	4	/* an order-2 block: a compound page */
@@ -323,64 +324,31 @@ out:
 	return ok;
 }
 
-/*
- * The fail-nth drill: mmap() with its Nth slab allocation failed, N = 1,
- * 2, ... until one completes without reaching it. Whatever fails, no
- * mapping is left, so the ring must be free-able afterwards: a count of
- * po->mapped left behind makes PACKET_RX_RING give EBUSY for good.
- */
+/* The fail-nth drill (case-studies/common/cscheck.h) on new rings. */
+static int drill_make(struct mapcheck *m)
+{
+	return ring_socket(m, RING_BLOCKS);
+}
+
+static void *drill_map(int s)
+{
+	return ring_map(s, ring_bytes(RING_BLOCKS), 0);
+}
+
+static int drill_free(int s)
+{
+	return ring_set(s, 0);
+}
+
 static bool fail_nth(struct mapcheck *m)
 {
-	size_t len = ring_bytes(RING_BLOCKS), slen = 0;
-	char seq[1024] = "", buf[32];
-	bool fired = true, ok = true;
-	int n, s, nth, err;
-	void *p;
+	const struct cs_drill d = {
+		.make = drill_make, .map = drill_map,
+		.len = ring_bytes(RING_BLOCKS), .settle = drill_free,
+		.settle_what = "freeing the ring", .count = "count of po->mapped",
+	};
 
-	if (!mc_knob(MC_FAILSLAB "ignore-gfp-wait", "N"))
-		return mc_fail(m, "cannot set %signore-gfp-wait: %s",
-			       MC_FAILSLAB, strerror(errno));
-	nth = open(MC_FAIL_NTH, O_RDWR | O_CLOEXEC);
-	if (nth < 0)
-		return mc_fail(m, "%s: %s", MC_FAIL_NTH, strerror(errno));
-	for (n = 1; ok && fired && n <= MC_NTH_MAX; n++) {
-		s = ring_socket(m, RING_BLOCKS);
-		if (s < 0) {
-			ok = false;
-			break;
-		}
-		snprintf(buf, sizeof(buf), "%d", n);
-		if (pwrite(nth, buf, strlen(buf), 0) < 0) {
-			ok = mc_fail(m, "writing %s: %s", MC_FAIL_NTH,
-				     strerror(errno));
-			close(s);
-			break;
-		}
-		p = ring_map(s, len, 0);
-		err = p == MAP_FAILED ? errno : 0;
-		memset(buf, 0, sizeof(buf));
-		fired = pread(nth, buf, sizeof(buf) - 1, 0) > 0 && atoi(buf) == 0;
-		if (pwrite(nth, "0", 1, 0) != 1)
-			ok = mc_fail(m, "resetting %s: %s", MC_FAIL_NTH,
-				     strerror(errno));
-		if (slen < sizeof(seq))
-			slen += snprintf(seq + slen, sizeof(seq) - slen, "%s%d %s",
-					 n > 1 ? ", " : "", n, mc_errname(err));
-		if (p != MAP_FAILED)
-			munmap(p, len);
-		err = ring_set(s, 0);
-		if (ok && err)
-			ok = mc_fail(m, "fail-nth %d: after mmap() failed and left no mapping, freeing the ring gave %s: the failed mmap() left a count of po->mapped behind",
-				     n, mc_errname(err));
-		close(s);
-	}
-	close(nth);
-	mc_knob(MC_FAILSLAB "ignore-gfp-wait", "Y");
-	tap_diag("%s: fail-nth sweep (N errno): %s", m->variant, seq);
-	if (ok && fired)
-		return mc_fail(m, "mmap() still reached its %d-th allocation",
-			       MC_NTH_MAX);
-	return ok;
+	return cs_fail_nth(m, &d);
 }
 
 /* --- The race driver: ring free and re-creation against mmap(). */
@@ -499,22 +467,9 @@ int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = mc_guard_handler };
 	struct mapcheck m = { 0 };
-	char num[4];
-	size_t i;
+	size_t i, cand;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s CANDIDATE (legacy, A, B or C)\n",
-			argv[0]);
-		return 2;
-	}
-	for (i = 0; i < ARRAY_SIZE(candidates); i++)
-		if (!strcmp(argv[1], candidates[i]))
-			break;
-	if (i == ARRAY_SIZE(candidates)) {
-		fprintf(stderr, "%s: unknown candidate %s (legacy, A, B or C)\n",
-			argv[0], argv[1]);
-		return 2;
-	}
+	cand = cs_candidate(argc, argv, candidates, ARRAY_SIZE(candidates));
 	m.variant = argv[1];
 	pg = m.pg = sysconf(_SC_PAGESIZE);
 	sigemptyset(&sa.sa_mask);
@@ -522,11 +477,7 @@ int main(int argc, char **argv)
 	sigaction(SIGSEGV, &sa, NULL);
 
 	tap_plan(ARRAY_SIZE(cases));
-	snprintf(num, sizeof(num), "%zu", i);
-	if (!mc_knob(VARIANT_PARAM, num))
-		tap_bail("cannot write %s: %s; is this the case-study kernel (variants.patch)?",
-			 VARIANT_PARAM, strerror(errno));
-	tap_diag("%s: af_packet mmap_variant=%s", m.variant, num);
+	cs_select(VARIANT_PARAM, cand, m.variant);
 	for (i = 0; i < ARRAY_SIZE(cases); i++)
 		mc_report(&m, cases[i].what, cases[i].run(&m));
 	return tap_done();
