@@ -48,32 +48,50 @@ if [ ${#studies[@]} -eq 0 ]; then
 fi
 
 # The study's patched copy of the tree, hard links except for the files the
-# patch touches. Its path does not change with the patch: a new patch puts
-# back the files the previous one touched and applies itself, so that the
-# study's build, continued by build-kernel.sh, recompiles only what changed.
+# patch touches. Its path does not change with the patch: the patched files
+# are made apart, in TREE.stage, and copied in only where they differ from
+# what the tree holds (files the previous patch touched and this one does
+# not go back to KSRC's), so that an unchanged file keeps its time stamp and
+# the study's build, continued by build-kernel.sh, recompiles only what
+# changed. A file is replaced by rename, never written through a link into
+# KSRC.
 fresh_tree=0
 patched_tree() {
-	local patch=$1 tree=$2 phash=$3 f
+	local patch=$1 tree=$2 phash=$3 stage=$2.stage f src
 	[ "$(cat "$tree/.kit-patched" 2>/dev/null)" = "$phash" ] && return 0
-	if [ -f "$tree/.kit-files" ]; then
-		rm -f "$tree/.kit-patched"
-		for f in $(cat "$tree/.kit-files"); do
-			rm -f "$tree/$f"
-			[ ! -f "$ksrc/$f" ] || cp "$ksrc/$f" "$tree/$f"
-		done
-	else
+	if [ ! -f "$tree/.kit-files" ]; then
 		rm -rf "$tree"
 		mkdir -p "$(dirname "$tree")"
 		cp -al "$ksrc" "$tree"
+		: >"$tree/.kit-files"
 		fresh_tree=1
 	fi
-	sed -n 's|^+++ b/||p' "$patch" >"$tree/.kit-files"
-	for f in $(cat "$tree/.kit-files"); do
-		[ ! -f "$tree/$f" ] || cp --remove-destination "$ksrc/$f" "$tree/$f"
+	rm -f "$tree/.kit-patched"
+	rm -rf "$stage"
+	mkdir -p "$stage"
+	sed -n 's|^+++ b/||p' "$patch" | sort -u >"$stage.files"
+	for f in $(cat "$stage.files"); do
+		[ ! -f "$ksrc/$f" ] || { mkdir -p "$(dirname "$stage/$f")" && cp "$ksrc/$f" "$stage/$f"; }
 	done
-	patch -s -p1 -d "$tree" --no-backup-if-mismatch <"$patch" ||
+	patch -s -p1 -d "$stage" --no-backup-if-mismatch <"$patch" ||
 		die "$patch does not apply to $ksrc (Linux $kver)." \
 			"Rebase the study's patch on this kernel, or pick KVER= the study was written for."
+	for f in $(sort -u "$tree/.kit-files" "$stage.files"); do
+		if [ -f "$stage/$f" ]; then
+			src=$stage/$f
+		elif [ -f "$ksrc/$f" ]; then
+			src=$ksrc/$f
+		else
+			rm -f "$tree/$f"
+			continue
+		fi
+		cmp -s "$src" "$tree/$f" && continue
+		mkdir -p "$(dirname "$tree/$f")"
+		cp "$src" "$tree/$f.kit-new"
+		mv -f "$tree/$f.kit-new" "$tree/$f"
+	done
+	mv "$stage.files" "$tree/.kit-files"
+	rm -rf "$stage"
 	echo "$phash" >"$tree/.kit-patched"
 }
 
