@@ -31,6 +31,7 @@
 #define RACE_SECS	15	/* the race driver's time bound ... */
 #define RACE_ROUNDS	20000	/* ... and its bound in maps frozen */
 #define RACE_WATCHDOG	120	/* a race that hangs is killed after this */
+#define RACE_REPLACE	16	/* MAP_FIXED replacements per munmap() */
 
 static const char *const candidates[] = { "legacy", "A", "B", "C" };
 
@@ -497,8 +498,9 @@ static void *freezer(void *arg)
 }
 
 /*
- * Rounds of one new map each: this thread maps the map writable, then
- * unmaps and maps it again until a mmap() is refused, while the freezer
+ * Rounds of one new map each: this thread maps the map writable, then maps
+ * it again over the old mapping (MAP_FIXED), with a munmap() before every
+ * RACE_REPLACE-th mmap(), until a mmap() is refused, while the freezer
  * freezes it. After
  * every successful mmap() the map must not be frozen: a freeze can only
  * succeed while no writable mapping exists. Where it is frozen anyway, a
@@ -511,8 +513,9 @@ static bool race_child(struct mapcheck *m, const void *arg)
 	unsigned long changed = 0;
 	double end = now() + RACE_SECS;
 	struct race r = { .fd = -1 };
-	uint64_t *v, got;
+	uint64_t *v, *w, got;
 	int fd, other_err = 0, err;
+	unsigned long i;
 	pthread_t t;
 
 	(void)arg;
@@ -534,10 +537,23 @@ static bool race_child(struct mapcheck *m, const void *arg)
 			break;
 		}
 		atomic_store(&r.fd, fd);
-		for (;;) {
-			munmap(v, len);
-			v = map_at(fd, len, PROT_READ | PROT_WRITE, MAP_SHARED, 0);
-			if (v == MAP_FAILED) {
+		for (i = 1;; i++) {
+			if (i % RACE_REPLACE) {
+				/*
+				 * Replace the mapping in place: the old VMA is
+				 * closed inside this mmap(), after the hook and
+				 * before ->mapped, so the count can only drop to
+				 * zero in between.
+				 */
+				w = mmap(v, len, PROT_READ | PROT_WRITE,
+					 MAP_SHARED | MAP_FIXED, fd, 0);
+			} else {
+				/* Let a freeze in between two mmap() calls. */
+				munmap(v, len);
+				w = map_at(fd, len, PROT_READ | PROT_WRITE,
+					   MAP_SHARED, 0);
+			}
+			if (w == MAP_FAILED) {
 				if (errno == EPERM) {
 					eperm++;
 				} else {
@@ -546,6 +562,7 @@ static bool race_child(struct mapcheck *m, const void *arg)
 				}
 				break;
 			}
+			v = w;
 			maps++;
 			if (frozen(fd) == 1) {
 				bad++;
@@ -555,6 +572,8 @@ static bool race_child(struct mapcheck *m, const void *arg)
 					changed++;
 			}
 		}
+		/* A refused replacement leaves the old mapping in place. */
+		munmap(v, len);
 		/* The freezer is done with the round once the map is frozen. */
 		while (atomic_load(&r.fd) >= 0)
 			;
