@@ -264,9 +264,9 @@ htmldocs: source ## render the porting guide to build/htmldocs (sphinx-build -W)
 docs-check: source ## htmldocs, then headless Chromium checks of every page
 	@$(MAKE) -s -C Documentation check BUILD=$(BUILD)
 
-case-studies: source kit-check ## real handlers (packet_mmap): patched KASAN kernel, a boot per candidate, verdict table
+case-studies: source kit-check ## real handlers (STUDY=name for one): patched KASAN kernel, a boot per candidate, verdict table
 	@. $(BUILD)/kernel-source.mk && \
-		scripts/case-studies.sh "$$KSRC" "$$KVER" "$(KIT_CACHE)" $(BUILD)/case-studies
+		scripts/case-studies.sh "$$KSRC" "$$KVER" "$(KIT_CACHE)" $(BUILD)/case-studies $(STUDY)
 
 upstream-docs-check: source ## apply Documentation/upstream/*.patch to the kernel and build its docs
 	@$(MAKE) -s -C Documentation upstream-docs-check BUILD=$(BUILD)
