@@ -28,11 +28,13 @@ if [ ! -s "$answer" ]; then
 	tmp=$(mktemp -d)
 	# No initramfs: the kernel boots to "VFS: Unable to mount root fs",
 	# panics and QEMU exits. Reaching that panic is a working KVM.
-	# The subshell keeps bash's "Aborted" notice out of the output.
-	(timeout --kill-after=2 "$probe_s" qemu-system-x86_64 -accel kvm -cpu host \
+	# A QEMU that aborts ("failed to set MSR") makes bash print an
+	# "Aborted" notice on its own stderr; the group's redirection hides it
+	# (a subshell's does not: bash prints the notice for the subshell).
+	{ timeout --kill-after=2 "$probe_s" qemu-system-x86_64 -accel kvm -cpu host \
 		-smp 2 -m 512 -display none -monitor none -no-reboot \
 		-kernel "$bzimage" -append "console=ttyS0 panic=-1" \
-		-serial "file:$tmp/console.log" </dev/null >"$tmp/qemu.log" 2>&1) 2>/dev/null
+		-serial "file:$tmp/console.log" </dev/null >"$tmp/qemu.log" 2>&1; } 2>/dev/null
 	rc=$?
 	if grep -q 'Kernel panic - not syncing: VFS' "$tmp/console.log"; then
 		echo "kvm" >"$answer"
