@@ -607,14 +607,7 @@ static bool race_child(struct mapcheck *m, const void *arg)
 /* With the debug delay that widens the window between the hook and ->mapped. */
 static bool race(struct mapcheck *m)
 {
-	bool ok;
-
-	if (!mc_knob(WINDOW_PARAM, RACE_WINDOW_US))
-		return mc_fail(m, "cannot write %s: %s", WINDOW_PARAM,
-			       strerror(errno));
-	ok = mc_in_child(m, race_child, NULL, RACE_WATCHDOG);
-	mc_knob(WINDOW_PARAM, "0");
-	return ok;
+	return cs_race_in_window(m, WINDOW_PARAM, RACE_WINDOW_US, race_child, RACE_WATCHDOG);
 }
 
 static const struct {

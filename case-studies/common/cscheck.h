@@ -124,4 +124,24 @@ static inline bool cs_fail_nth(struct mapcheck *m, const struct cs_drill *d)
 	return ok;
 }
 
+/*
+ * The race driver @fn in a child (mc_in_child(), killed after @secs), with
+ * the study kernel's debug delay @param set to @delay for its length: the
+ * delay belongs to no candidate, it only widens a window the core opens
+ * anyway, so that every run meets it. Set back to 0 afterwards.
+ */
+static inline bool cs_race_in_window(struct mapcheck *m, const char *param,
+				     const char *delay,
+				     bool (*fn)(struct mapcheck *m, const void *arg),
+				     unsigned int secs)
+{
+	bool ok;
+
+	if (!mc_knob(param, delay))
+		return mc_fail(m, "cannot write %s: %s", param, strerror(errno));
+	ok = mc_in_child(m, fn, NULL, secs);
+	mc_knob(param, "0");
+	return ok;
+}
+
 #endif /* KIT_CS_CHECK_H */

@@ -522,14 +522,7 @@ static bool race_child(struct mapcheck *m, const void *arg)
 /* With the debug delay that widens the hook-to-action window. */
 static bool race(struct mapcheck *m)
 {
-	bool ok;
-
-	if (!mc_knob(WINDOW_PARAM, RACE_WINDOW_MS))
-		return mc_fail(m, "cannot write %s: %s", WINDOW_PARAM,
-			       strerror(errno));
-	ok = mc_in_child(m, race_child, NULL, RACE_WATCHDOG);
-	mc_knob(WINDOW_PARAM, "0");
-	return ok;
+	return cs_race_in_window(m, WINDOW_PARAM, RACE_WINDOW_MS, race_child, RACE_WATCHDOG);
 }
 
 static const struct {
